@@ -4,8 +4,8 @@ Features come from morphology: the sentence-final content morphemes and their co
 forms give the mood (命令形 → imperative, 意志推量形 of ます → volitional...), auxiliaries give
 polarity and modality, the first token gives the connective. Acts come from the cue table
 ``data/acts.jsonl`` plus two morphological rules (imperative verb, volitional). Whether a
-question is rhetorical is decided by looking ahead for an answer (:func:`find_answer`), the
-same function the ``question_answer`` pattern uses.
+question is rhetorical needs a look ahead for its answer; that decision is made in the patterns stage
+(:mod:`jinmyaku_nlp.patterns`), which adds ``rhetorical_question`` to unanswered questions.
 """
 
 from __future__ import annotations
@@ -28,8 +28,6 @@ from jinmyaku_nlp.record import ACT_TYPES
 ACT_LABELS = (*ACT_TYPES, "not_call_to_action", "not_question")
 _QUOTE = re.compile(r"「[^「」]*」|『[^『』]*』")
 _NOT_CONTENT_TAGS = ("補助記号", "空白", "記号")
-#: how many sentences after a question are searched for its answer (ANNOTATION.md: ~5)
-ANSWER_WINDOW = 5
 
 
 @dataclass(slots=True)
@@ -134,7 +132,6 @@ class ActTagger:
             if s["boilerplate"]:
                 continue
             self._label(s, morphs)
-        mark_rhetorical(sents)
         spans = []
         for s in sents:
             for act in s["acts"]:
@@ -184,77 +181,6 @@ def _morph_cue(text: str, start: int, morphs: Sequence[Morph]) -> dict[str, Any]
     if k < 0:
         return None
     return {"text": cue, "start": start + k, "end": start + k + len(cue)}
-
-
-# --- questions and their answers -------------------------------------------------------------
-
-_RHETORICAL_FORM = re.compile(
-    r"(?:ないですか|ないでしょうか|じゃないですか|ではないか|ではないだろうか|だろうか|であろうか|ものか|ますか|"
-    r"出来ますか|できますか|ありますか|いますか|ばかりですよ|ですよ)[?？]?$"
-)
-_OPEN_QUESTION = re.compile(
-    r"(?:何|なに|なん|誰|だれ|どう|どこ|どれ|どの|どんな|いつ|なぜ|何故|どうして|いくら|どれくらい)"
-)
-_ANSWER_OPENERS = re.compile(r"^(?:そうです|そうなんです|はい|いいえ|いや|答えは|それは|正解は|実は|ズバリ)")
-
-
-def find_answer(sents: Sequence[dict[str, Any]], q: int, window: int = ANSWER_WINDOW) -> list[int]:
-    """Indices of the sentences that answer the question at ``q`` ([] if it goes unanswered).
-
-    An answer is a following declarative sentence (not another question, heading or boilerplate)
-    within ``window`` sentences: the first one that starts with an answer opener (そうです, 実は,
-    答えは...), or for a wh-question the first declarative after any chain of questions.
-    """
-    qtext = sents[q]["text"]
-    wh = bool(_OPEN_QUESTION.search(qtext))
-    answers: list[int] = []
-    k = q + 1
-    end = min(len(sents), q + 1 + window)
-    while k < end:
-        s = sents[k]
-        if s["heading"] or s["boilerplate"]:
-            break
-        if "question" in s["acts"]:
-            if answers:
-                break
-            k += 1
-            continue
-        body = _LEAD.sub("", s["text"])
-        if _ANSWER_OPENERS.match(body) or (wh and s["features"].get("mood") == "declarative"):
-            answers.append(k)
-            if not _ANSWER_OPENERS.match(body) or len(body) > 12:
-                break
-        elif answers:
-            break
-        else:
-            return []
-        k += 1
-    return answers
-
-
-def mark_rhetorical(sents: list[dict[str, Any]]) -> None:
-    """Add ``rhetorical_question`` to questions of assertive form that the author leaves unanswered."""
-    for k, s in enumerate(sents):
-        if "question" not in s["acts"] or "rhetorical_question" in s["acts"]:
-            continue
-        core = s["text"].rstrip()
-        m = _RHETORICAL_FORM.search(core)
-        if m is None or "call_to_action" in s["acts"] or "summary" in s["acts"]:
-            continue
-        if _OPEN_QUESTION.search(core):
-            continue
-        if find_answer(sents, k):
-            continue
-        s["acts"] = [a for a in ACT_TYPES if a in (*s["acts"], "rhetorical_question")]
-        s["cues"].append(
-            {
-                "text": m.group(0),
-                "start": s["start"] + m.start(),
-                "end": s["start"] + m.end(),
-                "rule": "acts.rhetorical.unanswered_assertive_question",
-                "label": "rhetorical_question",
-            }
-        )
 
 
 @Language.factory(

@@ -1,12 +1,15 @@
 """Multi-sentence rhetorical patterns with roles and cues (SPEC §3 "Rhetorical patterns").
 
 Cue regexes live in ``data/patterns.jsonl`` and ``data/contrast_pairs.txt``; this module holds
-the sequencing logic: which sentences play which role. Each detector is a small function
+the sequencing logic: which sentences play which role. It also decides whether a question is
+answered (:func:`find_answer`): an assertive question left unanswered gets the
+``rhetorical_question`` act here, an answered one becomes a ``question_answer`` pattern. Each detector is a small function
 ``detect_<type>(ctx) -> list[pattern dict]``; patterns are numbered in text order at the end.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -16,9 +19,9 @@ from typing import Any
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from jinmyaku_nlp.acts import find_answer
-from jinmyaku_nlp.lexicon import CueRule, load_rules, match_rule, read_data
-from jinmyaku_nlp.pipeline import SPANS_PATTERNS, state
+from jinmyaku_nlp.lexicon import LEAD, CueRule, load_rules, match_rule, read_data
+from jinmyaku_nlp.pipeline import SPANS_ACTS, SPANS_PATTERNS, state
+from jinmyaku_nlp.record import ACT_TYPES
 
 CUE_LABELS = (
     "belief",
@@ -35,7 +38,80 @@ CUE_LABELS = (
 )
 #: how far (in sentences) a setup may sit before the sentence that overturns it
 REVERSAL_WINDOW = 4
+#: how many sentences after a question are searched for its answer (ANNOTATION.md: ~5)
+ANSWER_WINDOW = 5
 CONCESSION_WINDOW = 4
+
+
+# --- questions and their answers -------------------------------------------------------------
+
+_RHETORICAL_FORM = re.compile(
+    r"(?:ないですか|ないでしょうか|じゃないですか|ではないか|ではないだろうか|だろうか|であろうか|ものか|ますか|"
+    r"出来ますか|できますか|ありますか|いますか|ばかりですよ|ですよ)[?？]?$"
+)
+_OPEN_QUESTION = re.compile(
+    r"(?:何|なに|なん|誰|だれ|どう|どこ|どれ|どの|どんな|いつ|なぜ|何故|どうして|いくら|どれくらい)"
+)
+_ANSWER_OPENERS = re.compile(r"^(?:そうです|そうなんです|はい|いいえ|いや|答えは|それは|正解は|実は|ズバリ)")
+
+
+def find_answer(sents: Sequence[dict[str, Any]], q: int, window: int = ANSWER_WINDOW) -> list[int]:
+    """Indices of the sentences that answer the question at ``q`` ([] if it goes unanswered).
+
+    An answer is a following declarative sentence (not another question, heading or boilerplate)
+    within ``window`` sentences: the first one that starts with an answer opener (そうです, 実は,
+    答えは...), or for a wh-question the first declarative after any chain of questions.
+    """
+    qtext = sents[q]["text"]
+    wh = bool(_OPEN_QUESTION.search(qtext))
+    answers: list[int] = []
+    k = q + 1
+    end = min(len(sents), q + 1 + window)
+    while k < end:
+        s = sents[k]
+        if s["heading"] or s["boilerplate"]:
+            break
+        if "question" in s["acts"]:
+            if answers:
+                break
+            k += 1
+            continue
+        body = LEAD.sub("", s["text"])
+        if _ANSWER_OPENERS.match(body) or (wh and s["features"].get("mood") == "declarative"):
+            answers.append(k)
+            if not _ANSWER_OPENERS.match(body) or len(body) > 12:
+                break
+        elif answers:
+            break
+        else:
+            return []
+        k += 1
+    return answers
+
+
+def mark_rhetorical(sents: list[dict[str, Any]]) -> None:
+    """Add ``rhetorical_question`` to questions of assertive form that the author leaves unanswered."""
+    for k, s in enumerate(sents):
+        if "question" not in s["acts"] or "rhetorical_question" in s["acts"]:
+            continue
+        core = s["text"].rstrip()
+        m = _RHETORICAL_FORM.search(core)
+        if m is None or "call_to_action" in s["acts"] or "summary" in s["acts"]:
+            continue
+        if _OPEN_QUESTION.search(core):
+            continue
+        if find_answer(sents, k):
+            continue
+        s["acts"] = [a for a in ACT_TYPES if a in (*s["acts"], "rhetorical_question")]
+        s["cues"].append(
+            {
+                "text": m.group(0),
+                "start": s["start"] + m.start(),
+                "end": s["start"] + m.end(),
+                "rule": "acts.rhetorical.unanswered_assertive_question",
+                "label": "rhetorical_question",
+            }
+        )
 
 
 @dataclass
@@ -132,12 +208,7 @@ def detect_reversal(ctx: Context) -> list[dict[str, Any]]:
                     _whole(ctx.sents[j], "patterns.reversal.question_setup", "setup"),
                 )
                 setup = [j] + [a for a in find_answer(ctx.sents, j) if a < k]
-                while (
-                    j - 1 >= 0
-                    and "question" in ctx.sents[j - 1]["acts"]
-                    and ctx.body(j - 1)
-                    and j - 1 > k - 4
-                ):
+                while j - 1 >= 0 and "question" in ctx.sents[j - 1]["acts"] and ctx.body(j - 1) and j - 1 > k - 4:
                     j -= 1
                     setup.insert(0, j)
                 break
@@ -311,9 +382,7 @@ def detect_reason(ctx: Context) -> list[dict[str, Any]]:
             reason = [k]
             if ctx.sents[k]["text"].rstrip().endswith("、") and k + 1 < len(ctx.sents):
                 reason.append(k + 1)
-            out.append(
-                _pattern("reason", {"claim": [k - 1], "reason": reason}, [opener], opener["rule"], 0.8)
-            )
+            out.append(_pattern("reason", {"claim": [k - 1], "reason": reason}, [opener], opener["rule"], 0.8))
             continue
         final = ctx.cue(k, "reason_final")
         if final is not None and "question" not in ctx.sents[k]["acts"]:
@@ -362,6 +431,7 @@ class PatternFinder:
     def __call__(self, doc: Doc) -> Doc:
         data = state(doc, self.name)
         sents = data["sentences"]
+        mark_rhetorical(sents)
         ctx = Context(sents, [self.cues_for(s) for s in sents])
         patterns: list[dict[str, Any]] = []
         for detect in DETECTORS:
@@ -382,7 +452,20 @@ class PatternFinder:
                         spans.append(span)
         data["patterns"] = patterns
         doc.spans[SPANS_PATTERNS] = spans
+        _add_rhetorical_spans(doc, sents)
         return doc
+
+
+def _add_rhetorical_spans(doc: Doc, sents: list[dict[str, Any]]) -> None:
+    group = doc.spans[SPANS_ACTS] if SPANS_ACTS in doc.spans else []
+    extra = []
+    for s in sents:
+        if "rhetorical_question" in s["acts"]:
+            span = doc.char_span(s["start"], s["end"], label="rhetorical_question", alignment_mode="expand")
+            if span is not None:
+                extra.append(span)
+    if extra:
+        doc.spans[SPANS_ACTS] = [*group, *extra]
 
 
 @Language.factory(
