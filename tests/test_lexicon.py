@@ -1,0 +1,78 @@
+"""Cue tables are validated on load: every problem names the file and the line."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from jinmyaku_nlp.acts import ACT_LABELS
+from jinmyaku_nlp.errors import LexiconError
+from jinmyaku_nlp.lexicon import load_rules, match_rule, parse_rules
+
+GOOD = '{"rule": "u.cta", "label": "call_to_action", "regex": "てね$", "where": "end"}'
+
+
+def write(tmp_path: Path, *lines: str) -> Path:
+    p = tmp_path / "cues.jsonl"
+    p.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return p
+
+
+@pytest.mark.parametrize(
+    ("line", "message"),
+    [
+        ("{not json", "not valid JSON"),
+        ('["a list"]', "must be a JSON object"),
+        ('{"rule": "x", "label": "call_to_action", "regex": "a", "colour": "red"}', "unknown key"),
+        ('{"rule": "x", "label": "call_to_action"}', "missing 'regex'"),
+        ('{"rule": "x", "label": "shouting", "regex": "a"}', "unknown label 'shouting'"),
+        ('{"rule": "x", "label": "call_to_action", "regex": "(unclosed"}', "not a valid regular expression"),
+        ('{"rule": "x", "label": "call_to_action", "regex": "a", "where": "middle"}', "'where' must be one of"),
+        ('{"rule": "x", "label": "call_to_action", "regex": "a", "weight": "high"}', "'weight' must be a number"),
+        ('{"rule": "", "label": "call_to_action", "regex": "a"}', "'rule' must be a non-empty string"),
+    ],
+)
+def test_invalid_lines_name_file_and_line(tmp_path: Path, line: str, message: str) -> None:
+    path = write(tmp_path, "# a comment", GOOD, line)
+    with pytest.raises(LexiconError, match=message) as info:
+        load_rules("acts", ACT_LABELS, [path])
+    assert info.value.path == str(path)
+    assert info.value.line == 3
+    assert f"{path}:3:" in str(info.value)
+
+
+def test_duplicate_rule_ids_are_rejected(tmp_path: Path) -> None:
+    with pytest.raises(LexiconError, match="duplicate rule id 'u.cta'"):
+        load_rules("acts", ACT_LABELS, [write(tmp_path, GOOD, GOOD)])
+
+
+def test_unreadable_file_is_a_lexicon_error(tmp_path: Path) -> None:
+    with pytest.raises(LexiconError, match="cannot read lexicon file"):
+        load_rules("acts", ACT_LABELS, [tmp_path / "missing.jsonl"])
+
+
+def test_user_rule_replaces_package_rule_with_same_id(tmp_path: Path) -> None:
+    package = load_rules("acts", ACT_LABELS)
+    target = package[0].rule
+    line = f'{{"rule": "{target}", "label": "summary", "regex": "^おしまい", "where": "start"}}'
+    merged = load_rules("acts", ACT_LABELS, [write(tmp_path, line)])
+    assert [r.rule for r in merged].count(target) == 1
+    assert next(r for r in merged if r.rule == target).label == "summary"
+    assert len(merged) == len(package)
+
+
+def test_match_rule_positions() -> None:
+    (end_rule,) = parse_rules([GOOD], path="t", labels=ACT_LABELS)
+    text = "早く来てね。"
+    assert match_rule(end_rule, text, 100) == ("てね", 103, 105)
+    assert match_rule(end_rule, "てねばならない。", 0) is None
+    (start_rule,) = parse_rules(
+        ['{"rule": "s", "label": "summary", "regex": "^最後に", "where": "start"}'], path="t", labels=ACT_LABELS
+    )
+    assert match_rule(start_rule, "「最後に」", 10) == ("最後に", 11, 14)
+    (veto,) = parse_rules(
+        ['{"rule": "v", "label": "summary", "regex": "まとめ", "unless": "まとめて"}'], path="t", labels=ACT_LABELS
+    )
+    assert match_rule(veto, "まとめです", 0) == ("まとめ", 0, 3)
+    assert match_rule(veto, "まとめて買う", 0) is None
