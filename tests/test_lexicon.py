@@ -43,7 +43,7 @@ def test_invalid_lines_name_file_and_line(tmp_path: Path, line: str, message: st
 
 
 def test_duplicate_rule_ids_are_rejected(tmp_path: Path) -> None:
-    with pytest.raises(LexiconError, match="duplicate rule id 'u.cta'"):
+    with pytest.raises(LexiconError, match=r"duplicate rule id 'u\.cta'"):
         load_rules("acts", ACT_LABELS, [write(tmp_path, GOOD, GOOD)])
 
 
