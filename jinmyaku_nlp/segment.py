@@ -3,10 +3,15 @@
 ``split_sentences`` returns ``(start, end, rule)`` spans: the text between them is whitespace
 only, and ``rule`` names the boundary rule that closed the sentence. The component stores the
 sentences in ``doc._.jinmyaku_data`` and marks ``token.is_sent_start``.
+
+The scanner only visits "event" characters (brackets, terminators, line breaks) found by one
+compiled regex, so a megabyte of prose costs a few thousand Python steps, and every look-back or
+look-ahead is bounded (by the current line, or by ``MAX_BRACKET_SPAN``) to keep time linear.
 """
 
 from __future__ import annotations
 
+import re
 from typing import Any, NamedTuple
 
 import numpy as np
@@ -25,6 +30,27 @@ TRAILERS = TERMINATORS + CLOSERS + "…‥・〜ー～♪☆★ｗw"
 _JOINERS = "、，,"
 #: a bracket left open for this many characters no longer blocks sentence ends (unbalanced input)
 MAX_BRACKET_SPAN = 300
+_NEWLINES = "\n\r"
+
+_EVENT = re.compile("[" + re.escape(OPENERS + CLOSERS + TERMINATORS + _NEWLINES) + "]")
+#: a laugh/emotion mark closes a blog sentence like a terminator: …んですよ（笑）その次が…
+_LAUGH = re.compile(r"[（(](?:笑|苦笑|爆笑|失笑|汗|泣)[）)]")
+#: a byline in brackets at the end of a line, right after a predicate: …ないようである（橋口まどか）
+_BYLINE = re.compile(
+    r"[（(][^（）()\s0-9０-９、。！？!?+＋]{1,11}[^（）()\s0-9０-９、。！？!?+＋るいたすうだ][）)][ \t\u3000]*(?:[\r\n]|$)"
+)
+_NOT_BYLINE = re.compile(r"発売|公開|予定|一部|仮名|笑|続")
+#: the byline follows a finished predicate, not a name (…さん（東京都）) or a list item
+_PREDICATE_END = set("だいうるたすねよかのぞわ")
+_LIST_MARKS = set("・•■□◆◇●○◎▼▽★☆※-－*＊")
+MIN_BYLINE_SENTENCE = 20
+#: after a closing bracket, a particle continues the sentence even when the bracket never opened
+_QUOTE_PARTICLES = set("とのをがにはもっ")
+#: an indirect question list stays one sentence: 向いているのか？直す所はあるか、というご相談
+_QUESTION_LIST = re.compile(r"[^。．！？!?\n\r]{1,60}?か[、，]?(?:という|との)")
+#: a line that cannot open a sentence continues the previous one: (verse)\n\nです。
+_CONTINUATION = re.compile(r"\s*(?:です|でした|でしょう|と(?:思|考え)[いうっわ])")
+_NONSPACE = re.compile(r"\S")
 
 
 class SentenceSpan(NamedTuple):
@@ -33,74 +59,167 @@ class SentenceSpan(NamedTuple):
     rule: str
 
 
-def split_sentences(text: str) -> list[SentenceSpan]:
-    """Sentence spans over ``text`` in order; together they cover all non-whitespace."""
-    spans: list[SentenceSpan] = []
-    n = len(text)
-    i = 0
-    start = 0
-    stack: list[tuple[str, int]] = []  # (expected closer, position of the opener)
+class _Scanner:
+    """One left-to-right pass; state is the open-bracket stack and the current sentence start."""
 
-    def emit(end: int, rule: str) -> None:
-        s, e = start, end
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.n = len(text)
+        self.spans: list[SentenceSpan] = []
+        self.start = 0
+        self.stack: list[tuple[str, int]] = []  # (expected closer, position of the opener)
+        self.line_start = 0
+        # last non-space character of the pending sentence seen at the previous line break
+        self.carry_last = ""
+
+    def emit(self, end: int, rule: str) -> None:
+        text = self.text
+        s, e = self.start, end
         while s < e and text[s].isspace():
             s += 1
         while e > s and text[e - 1].isspace():
             e -= 1
         if e > s:
-            spans.append(SentenceSpan(s, e, rule))
+            self.spans.append(SentenceSpan(s, e, rule))
+        self.start = end
 
-    while i < n:
-        ch = text[i]
-        if ch in _PAIR:
-            stack.append((_PAIR[ch], i))
-            i += 1
-            continue
-        if ch in CLOSERS:
-            if stack and stack[-1][0] == ch:
+    def run(self) -> list[SentenceSpan]:
+        text = self.text
+        pos = 0
+        while True:
+            m = _EVENT.search(text, pos)
+            if m is None:
+                break
+            i = m.start()
+            ch = text[i]
+            if self.stack and i - self.stack[0][1] > MAX_BRACKET_SPAN:
+                self.stack.clear()  # an unbalanced bracket must not swallow the rest of the text
+            if ch in _NEWLINES:
+                pos = self.newline(i)
+            elif ch in _PAIR:
+                pos = self.opener(i, ch)
+            elif ch in CLOSERS:
+                self.closer(ch)
+                pos = i + 1
+            else:
+                pos = self.terminator(i, ch)
+        self.emit(self.n, "end_of_text")
+        return self.spans
+
+    def opener(self, i: int, ch: str) -> int:
+        text = self.text
+        if not self.stack:
+            laugh = _LAUGH.match(text, i)
+            if laugh and self._has_content(i):
+                return self.close_after(laugh.end(), "laugh")
+            if self._byline_at(i):
+                self.emit(i, "byline")
+        self.stack.append((_PAIR[ch], i))
+        return i + 1
+
+    def _byline_at(self, i: int) -> bool:
+        text = self.text
+        if i == 0 or text[i - 1] not in _PREDICATE_END:
+            return False
+        m = _BYLINE.match(text, i)
+        if m is None or _NOT_BYLINE.search(text, i, m.end()):
+            return False
+        head = _NONSPACE.search(text, max(self.start, self.line_start), i)
+        if head is None or text[head.start()] in _LIST_MARKS:
+            return False
+        return i - head.start() >= MIN_BYLINE_SENTENCE
+
+    def closer(self, ch: str) -> None:
+        stack = self.stack
+        if stack and stack[-1][0] == ch:
+            stack.pop()
+        elif any(c == ch for c, _ in stack):
+            while stack and stack[-1][0] != ch:
                 stack.pop()
-            elif any(c == ch for c, _ in stack):
-                while stack and stack[-1][0] != ch:
-                    stack.pop()
-                stack.pop()
-            i += 1
-            continue
-        if stack and i - stack[0][1] > MAX_BRACKET_SPAN:
-            stack.clear()  # an unbalanced bracket must not swallow the rest of the text
-        if ch in TERMINATORS and not stack:
-            j = i + 1
-            while j < n and text[j] in TRAILERS:
-                if text[j] in _PAIR:
+            stack.pop()
+
+    def terminator(self, i: int, ch: str) -> int:
+        text = self.text
+        if self.stack:
+            return i + 1
+        if ch in "?!" and 0 < i < self.n - 1 and text[i - 1].isdigit() and text[i + 1].isdigit():
+            return i + 1  # mis-encoded range mark: 20?30代
+        if ch in "？?" and _QUESTION_LIST.match(text, i + 1):
+            return i + 1
+        return self.close_after(i + 1, "terminator")
+
+    def close_after(self, j: int, rule: str) -> int:
+        """End the sentence after the trailer run that starts at ``j``."""
+        text, n = self.text, self.n
+        saw_closer = False
+        while j < n:
+            c = text[j]
+            if c in _PAIR:
+                laugh = _LAUGH.match(text, j)
+                if laugh is None:
                     break
-                j += 1
-            emit(j, "terminator")
-            start = i = j
-            continue
-        if ch == "\n" or ch == "\r":
-            line_end = i
-            k = line_end - 1
-            while k >= start and text[k] in " \t\u3000":
-                k -= 1
-            last = text[k] if k >= start else ""
-            if last and (last in _JOINERS or last in _PAIR):
-                i += 1  # SPEC §4: a line ending in 、 or an open bracket joins the next
+                j = laugh.end()
                 continue
-            if stack and _closes_on_next_line(text, i, stack[-1][0]):
-                i += 1
-                continue
-            stack.clear()
-            emit(line_end, "line_break")
-            start = i = line_end + 1
-            continue
-        i += 1
-    emit(n, "end_of_text")
-    return spans
+            if c not in TRAILERS:
+                break
+            saw_closer = saw_closer or c in CLOSERS
+            j += 1
+        if (saw_closer or rule == "laugh") and j < n and text[j] in _QUOTE_PARTICLES:
+            return j  # 辞めれば？』の嫌がらせ: the quote is part of a longer sentence
+        if rule == "laugh" and j < n and text[j] in _JOINERS:
+            return j  # …と思いますが（笑）、結局…: the clause goes on
+        self.emit(j, rule)
+        return j
+
+    def _has_content(self, i: int) -> bool:
+        return bool(_NONSPACE.search(self.text, self.start, i))
+
+    def newline(self, i: int) -> int:
+        text = self.text
+        nxt = i + 1
+        if text[i] == "\r" and nxt < self.n and text[nxt] == "\n":
+            nxt += 1  # CRLF is one line break
+        last = self._last_char_on_line(i)
+        pending = self.start < self.line_start and bool(self.carry_last)
+        self.line_start = nxt
+        if not last:
+            if not pending:  # a blank line with nothing pending
+                self.carry_last = ""
+                self.start = nxt
+            return nxt  # blank lines never end a sentence that was kept open on purpose
+        self.carry_last = last
+        if last in _JOINERS or last in _PAIR:
+            return nxt  # SPEC §4: a line ending in 、 or an open bracket joins the next
+        if self.stack and self._closes_soon(nxt):
+            return nxt
+        if _CONTINUATION.match(text, nxt):
+            return nxt
+        self.stack.clear()
+        self.emit(i, "line_break")
+        self.start = nxt
+        return nxt
+
+    def _last_char_on_line(self, i: int) -> str:
+        """Last non-space character of the pending sentence on the line that ends at ``i``."""
+        text = self.text
+        k = i - 1
+        floor = max(self.start, self.line_start)
+        while k >= floor and text[k].isspace():
+            k -= 1
+        return text[k] if k >= floor else ""
+
+    def _closes_soon(self, nxt: int) -> bool:
+        """The innermost open bracket closes on the next line, within the bracket span limit."""
+        closer, opened = self.stack[-1]
+        limit = min(self.n, opened + MAX_BRACKET_SPAN)
+        end = self.text.find("\n", nxt, limit)
+        line = self.text[nxt : end if end >= 0 else limit]
+        return bool(line.strip()) and closer in line
 
 
-def _closes_on_next_line(text: str, newline: int, closer: str) -> bool:
-    nxt = text.find("\n", newline + 1)
-    line = text[newline + 1 : nxt if nxt >= 0 else len(text)]
-    return bool(line.strip()) and closer in line
+def split_sentences(text: str) -> list[SentenceSpan]:
+    """Sentence spans over ``text`` in order; together they cover all non-whitespace."""
+    return _Scanner(text).run()
 
 
 class Segmenter:

@@ -1,0 +1,151 @@
+"""Sentence segmentation (SPEC §4): one case per rule, the offsets invariant, dev-gold boundary F1."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from jinmyaku_nlp.segment import MAX_BRACKET_SPAN, split_sentences
+
+SHARED = Path(__file__).resolve().parents[1].parent / "shared"
+
+
+def texts(text: str) -> list[str]:
+    return [text[s.start : s.end] for s in split_sentences(text)]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # split on 。！？!? and keep closers / ellipses / repeated marks with their sentence
+        ("人脈は大切です。でも質が大事。", ["人脈は大切です。", "でも質が大事。"]),
+        ("本当に?!そうなの？？ええ…。", ["本当に?!", "そうなの？？", "ええ…。"]),
+        ("彼は言った。」次の文。", ["彼は言った。」", "次の文。"]),
+        # never split inside 「」『』（）《》【】
+        ("「なるほど。それで？」と彼は聞いた。", ["「なるほど。それで？」と彼は聞いた。"]),
+        ("『曙光。』（出典です。）を読む。", ["『曙光。』（出典です。）を読む。"]),
+        ("【重要。必読！】読んでください。", ["【重要。必読！】読んでください。"]),
+        # a line without final punctuation is a sentence
+        ("見出しの行\n本文です。", ["見出しの行", "本文です。"]),
+        # a line ending in 、 (or an open bracket) joins the next, even across a blank line
+        ("思いますが、\nそれ以上に大事です。", ["思いますが、\nそれ以上に大事です。"]),
+        ("思いますが、\n\nそれ以上に大事です。", ["思いますが、\n\nそれ以上に大事です。"]),
+        ("彼は「\nこんにちは」と言った。", ["彼は「\nこんにちは」と言った。"]),
+        # 「つまり。」「でも…。」「なるほど。」 are sentences of their own
+        ("つまり。\nこっちが選ぶんです。", ["つまり。", "こっちが選ぶんです。"]),
+        ("でも…。そんな機会はない。", ["でも…。", "そんな機会はない。"]),
+        ("なるほど。それ自体は正しい。", ["なるほど。", "それ自体は正しい。"]),
+        # a laugh mark ends a sentence, unless the clause goes on
+        ("メリットがあるんですよ（笑）その次が料理です。", ["メリットがあるんですよ（笑）", "その次が料理です。"]),
+        ("そう思いますが（笑）、結局は続けた。", ["そう思いますが（笑）、結局は続けた。"]),
+        ("転職します！（笑）。次です。", ["転職します！（笑）。", "次です。"]),
+        # a byline in brackets after the last predicate of a line is its own sentence
+        (
+            "なかなか答えが出る問題ではないようである（橋口まどか）\n",
+            ["なかなか答えが出る問題ではないようである", "（橋口まどか）"],
+        ),
+        # …but a name with its town, or a remark in brackets, is not a byline
+        ("森川東雄さん（東京都調布市）\n", ["森川東雄さん（東京都調布市）"]),
+        # a closing quote followed by a particle continues the sentence (even if never opened)
+        ("許せない！辞めれば？』の嫌がらせはだめ。", ["許せない！", "辞めれば？』の嫌がらせはだめ。"]),
+        # an indirect list of questions stays one sentence
+        (
+            "恋愛は向いているのか？直す所はあるか、というご相談ですね。",
+            ["恋愛は向いているのか？直す所はあるか、というご相談ですね。"],
+        ),
+        # a mis-encoded range mark between digits is not a question mark
+        ("読者の6割が20?30代だ。", ["読者の6割が20?30代だ。"]),
+        # a line that cannot open a sentence continues the previous one (verse quoted mid-sentence)
+        (
+            "ゲエテも言ったように、\n\nWer nicht mehr liebt,\nDer lasse sich begraben.\n\nです。",
+            ["ゲエテも言ったように、\n\nWer nicht mehr liebt,\nDer lasse sich begraben.\n\nです。"],
+        ),
+    ],
+)
+def test_rules(text: str, expected: list[str]) -> None:
+    assert texts(text) == expected
+
+
+def test_rule_names() -> None:
+    rules = [s.rule for s in split_sentences("一文目。\n見出し\n笑える（笑）最後")]
+    assert rules == ["terminator", "line_break", "laugh", "end_of_text"]
+
+
+def test_unbalanced_opener_does_not_swallow_the_text() -> None:
+    text = "「閉じない引用。" + "文です。" * 200
+    spans = split_sentences(text)
+    assert len(spans) > 100
+    assert spans[-1].end == len(text)
+    assert all(s.end - s.start <= MAX_BRACKET_SPAN + 10 for s in spans)
+
+
+def test_unbalanced_opener_released_at_line_break() -> None:
+    assert texts("「閉じない行\n次の行です。") == ["「閉じない行", "次の行です。"]
+
+
+AWKWARD = [
+    "",
+    "   ",
+    "\n\n\u3000\t\n",
+    "一行目。\r\n二行目\r\n\r\n三行目。",
+    "一行目\r二行目。\r\r三行目",
+    "\tタブ\tの\t文。\t",
+    "家族👨‍👩‍👧‍👦です。絵文字🙂！次",
+    "「」「」『』（）",
+    "」」」終わり。「「「",
+    "（（（開いたまま。\n次。",
+    "】】】閉じるだけ！？",
+    "あ" * 5000 + "。" + "い" * 5000,
+    "、\n、\n、",
+    "（笑）（笑）",
+    "\u3000全角スペース\u3000。\u3000",
+    "ｗｗｗ。！？…",
+]
+
+
+@pytest.mark.parametrize("text", AWKWARD)
+def test_offsets_invariant(text: str) -> None:
+    spans = split_sentences(text)
+    prev_end = 0
+    for s in spans:
+        piece = text[s.start : s.end]
+        assert piece and piece == piece.strip()
+        assert s.start >= prev_end
+        assert text[prev_end : s.start].strip() == ""
+        prev_end = s.end
+    assert text[prev_end:].strip() == ""
+    covered = "".join(text[s.start : s.end] for s in spans)
+    assert re.sub(r"\s", "", covered) == re.sub(r"\s", "", text)
+
+
+def _boundaries(text: str, ends: list[int]) -> set[int]:
+    prefix = [0]
+    for ch in text:
+        prefix.append(prefix[-1] + (not ch.isspace()))
+    return {prefix[e] for e in ends}
+
+
+@pytest.mark.shared
+def test_dev_gold_boundary_f1() -> None:
+    gold_dir = SHARED / "gold"
+    if not gold_dir.is_dir():
+        pytest.skip(f"no dev gold at {gold_dir}")
+    tp = n_sys = n_gold = 0
+    for path in sorted(gold_dir.glob("*.json")):
+        gold = json.loads(path.read_text(encoding="utf-8"))
+        if "sentences" not in gold:
+            continue
+        text = (gold_dir / gold["text_file"]).read_text(encoding="utf-8")
+        expected, count = set(), 0
+        for sentence in gold["sentences"]:
+            count += len(re.sub(r"\s", "", sentence))
+            expected.add(count)
+        found = _boundaries(text, [s.end for s in split_sentences(text)])
+        tp += len(expected & found)
+        n_sys += len(found)
+        n_gold += len(expected)
+    p, r = tp / n_sys, tp / n_gold
+    assert 2 * p * r / (p + r) >= 0.995

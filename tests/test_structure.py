@@ -1,0 +1,244 @@
+"""Headings, boilerplate and sections: one case per rule (positive and negative), the component, dev gold."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from jinmyaku_nlp.segment import split_sentences
+from jinmyaku_nlp.structure import Structure, annotate_structure
+
+SHARED = Path(__file__).resolve().parents[1].parent / "shared"
+
+BODY = "これは本文の段落です。筆者の主張が続きます。"
+
+
+def analyse(text: str) -> tuple[list[str], Structure]:
+    spans = [(s.start, s.end) for s in split_sentences(text)]
+    return [text[s:e] for s, e in spans], annotate_structure(text, spans)
+
+
+def headings(text: str) -> list[str]:
+    sents, st = analyse(text)
+    return [s for s, h in zip(sents, st.heading, strict=True) if h]
+
+
+def boilerplate(text: str) -> list[str]:
+    sents, st = analyse(text)
+    return [s for s, b in zip(sents, st.boilerplate, strict=True) if b]
+
+
+# ---------------------------------------------------------------- headings
+
+
+def test_title_line_after_url_and_date_is_a_heading_even_split_at_exclamation() -> None:
+    text = f"http://news.example.com/1/\n2011-07-20T11:00:00+0900\nココが違う！-採用ウラ話 vol.2\n{BODY}\n"
+    assert headings(text) == ["ココが違う！", "-採用ウラ話 vol.2"]
+    assert boilerplate(text) == ["http://news.example.com/1/", "2011-07-20T11:00:00+0900"]
+
+
+def test_first_line_of_prose_is_not_a_title() -> None:
+    assert headings(f"{BODY}\n\n{BODY}\n") == []
+
+
+def test_short_unpunctuated_line_opening_a_section_is_a_heading() -> None:
+    text = f"題名\n\n{BODY}\n\n今回の説教\n\n{BODY}\n"
+    assert headings(text) == ["題名", "今回の説教"]
+
+
+def test_marked_lines_are_headings() -> None:
+    text = (
+        f"題名\n{BODY}\n■営業マン必見！情報の調べ方\n{BODY}\n＜相談内容＞\n{BODY}\n第1位：超簡単に脂肪燃焼！\n{BODY}\n"
+    )
+    assert headings(text)[1:] == ["■営業マン必見！", "情報の調べ方", "＜相談内容＞", "第1位：超簡単に脂肪燃焼！"]
+
+
+def test_polite_predicate_or_question_line_is_prose_not_a_heading() -> None:
+    text = f"題名\n\n{BODY}\n\nぜんぜん違います\n\n{BODY}\n\nでは、どうすれば良いのでしょうか\n\n{BODY}\n"
+    assert headings(text) == ["題名"]
+
+
+def test_plain_form_line_after_ad_break_is_a_heading() -> None:
+    text = f"題名\n\n{BODY}\n\nスポンサーリンク\n「虎の巻」交流会の無意味さを知れ\n\n{BODY}\n\nそもそも考え方が真逆だよ\n\n{BODY}\n"
+    assert headings(text) == ["題名", "「虎の巻」交流会の無意味さを知れ", "そもそも考え方が真逆だよ"]
+
+
+def test_punctuated_short_line_is_not_a_heading() -> None:
+    assert headings(f"題名\n\n{BODY}\n\nつまり。\n\n{BODY}\n") == ["題名"]
+
+
+def test_exclamation_line_needs_a_strong_break_to_be_a_heading() -> None:
+    assert headings(f"題名\n\n{BODY}\n\nいいですね！\n\n{BODY}\n") == ["題名"]
+    assert headings(f"題名\n\n{BODY}\n\n\nココが違う！\n\n\n{BODY}\n") == ["題名", "ココが違う！"]
+
+
+def test_list_items_and_labelled_entries_are_not_headings() -> None:
+    text = f"題名\n\n{BODY}\n\n1. 問題を文章化する\n\n{BODY}\n\n【人脈】じん-みゃく\n\n{BODY}\n"
+    assert headings(text) == ["題名"]
+
+
+def test_short_line_glued_to_another_short_line_is_not_a_heading() -> None:
+    text = f"題名\n\n{BODY}\n\n通信関連会社\n採用担当\n白石 康祐氏（仮名）\n{BODY}\n"
+    assert headings(text) == ["題名"]
+    assert boilerplate(text) == ["通信関連会社", "採用担当", "白石 康祐氏（仮名）"]
+
+
+def test_quoted_label_line_opening_a_block_is_a_heading_but_quoted_speech_is_not() -> None:
+    text = f"題名\n\n{BODY}\n\n（超訳ニーチェ）「疲れたらたっぷり眠れ」\n（Sさん）寝てるけど…いい？\n\n「たくさんの人脈を作ることこそ、成功への近道」\n\n{BODY}\n"
+    assert headings(text) == ["題名", "（超訳ニーチェ）「疲れたらたっぷり眠れ」"]
+
+
+def test_marked_line_with_nothing_after_it_is_not_a_heading() -> None:
+    text = f"題名\n\n{BODY}\n■ITニュース - iTunes App Store\n■ITニュース - Google Play\n"
+    assert headings(text) == ["題名"]
+    assert boilerplate(text) == ["■ITニュース - iTunes App Store", "■ITニュース - Google Play"]
+
+
+# ---------------------------------------------------------------- boilerplate
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "スポンサーリンク",
+        "トップページ",
+        "出典:goo辞書",
+        "（出典『曙光』より）",
+        "（橋口まどか）",
+        "（@nifty電話占い・メール占い編集部）",
+        "1 2",
+        "記事執筆：せう",
+        "上倉賢 @kamikura [digi2(デジ通)]",
+    ],
+)
+def test_boilerplate_lines(line: str) -> None:
+    assert boilerplate(f"題名\n\n{BODY}\n\n{line}\n\n{BODY}\n") == [line]
+
+
+@pytest.mark.parametrize("line", ["（笑）", "ではまた", "最後に"])
+def test_not_boilerplate(line: str) -> None:
+    assert boilerplate(f"題名\n\n{BODY}\n\n{line}\n\n{BODY}\n") == []
+
+
+def test_byline_after_the_last_sentence_is_boilerplate() -> None:
+    assert boilerplate(f"題名\n{BODY}\nなかなか答えが出る問題ではないようである（橋口まどか）\n") == ["（橋口まどか）"]
+
+
+def test_authors_unpunctuated_sign_off_is_not_boilerplate() -> None:
+    assert boilerplate(f"題名\n\n{BODY}\n\nではまた\n") == []
+
+
+def test_links_block_heading_is_heading_and_boilerplate_with_its_members() -> None:
+    text = f"題名\n{BODY}\n\n【関連記事】\n・韓流スターに疑問の声(livedoorニュース)\n・別の記事\n"
+    assert headings(text) == ["題名", "【関連記事】"]
+    assert boilerplate(text) == ["【関連記事】", "・韓流スターに疑問の声(livedoorニュース)", "・別の記事"]
+
+
+def test_profile_block_covers_its_prose() -> None:
+    text = f"題名\n{BODY}\n\n■取材協力\n水谷 麻衣（みずたに まい）\nタレント。\n恋愛アドバイスを行っている。\n"
+    assert boilerplate(text) == [
+        "■取材協力",
+        "水谷 麻衣（みずたに まい）",
+        "タレント。",
+        "恋愛アドバイスを行っている。",
+    ]
+
+
+def test_everything_after_a_provider_credit_is_site_chrome() -> None:
+    text = f"題名\n{BODY}\n（情報提供元：@type）\n\n求人サイト\n求人サイトは、おすすめするコンテンツ。\n"
+    assert boilerplate(text) == ["（情報提供元：@type）", "求人サイト", "求人サイトは、おすすめするコンテンツ。"]
+
+
+def test_series_standfirst_under_the_title_is_boilerplate_but_a_lead_is_not() -> None:
+    blurb = "若手社会人の悩みは尽きないもの。そんな悩みに4姉妹がお答えします。"
+    assert boilerplate(f"題名\n{blurb}\n\n{BODY}\n") == [
+        "若手社会人の悩みは尽きないもの。",
+        "そんな悩みに4姉妹がお答えします。",
+    ]
+    assert boilerplate(f"題名\n{BODY}\n\n{BODY}\n") == []
+
+
+def test_affiliate_title_under_a_book_recommendation_is_boilerplate() -> None:
+    text = f"題名\n\n{BODY}\n\nこの本は参考になりますから見てみてください。\n半径5メートルの野望\n\n\nスポンサーリンク\n\n{BODY}\n"
+    assert boilerplate(text) == ["半径5メートルの野望", "スポンサーリンク"]
+
+
+def test_trailing_product_lines_after_the_last_prose_are_boilerplate() -> None:
+    text = f"題名\n{BODY}\n\n『海街diary』\n吉田秋生（1〜4巻）\n各530円\n"
+    assert boilerplate(text) == ["『海街diary』", "吉田秋生（1〜4巻）", "各530円"]
+
+
+# ---------------------------------------------------------------- sections and robustness
+
+
+def test_sections_start_at_headings_and_title_sentences_share_one_section() -> None:
+    text = f"ココが違う！-採用ウラ話\n{BODY}\n\n今回の説教\n\n{BODY}\n"
+    _sents, st = analyse(text)
+    assert st.section == [0, 0, 0, 0, 1, 1, 1]
+    assert [(t, a, b) for t, a, b in st.sections] == [
+        ("ココが違う！-採用ウラ話", 0, 3),
+        ("今回の説教", 4, 6),
+    ]
+
+
+@pytest.mark.parametrize("text", ["", " \n\u3000", "一行だけ", "\r\n\r\n■\r\n", "（笑）", "「" * 50, "a\rb\rc"])
+def test_degenerate_inputs(text: str) -> None:
+    sents, st = analyse(text)
+    assert len(st.heading) == len(st.boilerplate) == len(st.section) == len(sents)
+    if sents:
+        assert st.sections[0][1] == 0 and st.sections[-1][2] == len(sents) - 1
+
+
+def test_component_writes_flags_cues_and_sections() -> None:
+    import jinmyaku_nlp
+
+    nlp = jinmyaku_nlp.load()
+    doc = nlp(f"題名\n\n{BODY}\n\nスポンサーリンク\n")
+    data: dict[str, Any] = doc._.jinmyaku_data
+    first, ad = data["sentences"][0], data["sentences"][-1]
+    assert first["heading"] and not first["boilerplate"]
+    assert ad["boilerplate"] and ad["cues"][-1]["rule"] == "structure.boilerplate.ad"
+    assert data["sections"][0]["title"] == "題名"
+
+
+# ---------------------------------------------------------------- dev gold
+
+
+def _resolve(text: str, quote: str | dict[str, Any]) -> tuple[int, int]:
+    if isinstance(quote, str):
+        i = text.index(quote)
+        return i, i + len(quote)
+    i = -1
+    for _ in range(quote["nth"]):
+        i = text.index(quote["text"], i + 1)
+    return i, i + len(quote["text"])
+
+
+@pytest.mark.shared
+@pytest.mark.parametrize("label", ["headings", "boilerplate"])
+def test_dev_gold_f1(label: str) -> None:
+    gold_dir = SHARED / "gold"
+    if not gold_dir.is_dir():
+        pytest.skip(f"no dev gold at {gold_dir}")
+    tp_sys = n_sys = tp_gold = n_gold = 0
+    for path in sorted(gold_dir.glob("*.json")):
+        gold = json.loads(path.read_text(encoding="utf-8"))
+        text = (gold_dir / gold["text_file"]).read_text(encoding="utf-8")
+        spans = [(s.start, s.end) for s in split_sentences(text)]
+        st = annotate_structure(text, spans)
+        flags = st.heading if label == "headings" else st.boilerplate
+        system = [sp for sp, f in zip(spans, flags, strict=True) if f]
+        wanted = [_resolve(text, q) for q in gold[label]]
+
+        def hit(a: tuple[int, int], b: tuple[int, int]) -> bool:
+            return a[0] < b[1] and b[0] < a[1]
+
+        tp_sys += sum(any(hit(s, g) for g in wanted) for s in system)
+        tp_gold += sum(any(hit(s, g) for s in system) for g in wanted)
+        n_sys += len(system)
+        n_gold += len(wanted)
+    p, r = tp_sys / n_sys, tp_gold / n_gold
+    assert 2 * p * r / (p + r) >= 0.90
