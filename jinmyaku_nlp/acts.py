@@ -1,11 +1,18 @@
 """Per-sentence speech acts and features (SPEC §3 "Sentence acts").
 
 Features come from morphology: the sentence-final content morphemes and their conjugation
-forms give the mood (命令形 → imperative, 意志推量形 of ます → volitional...), auxiliaries give
-polarity and modality, the first token gives the connective. Acts come from the cue table
-``data/acts.jsonl`` plus two morphological rules (imperative verb, volitional). Whether a
-question is rhetorical needs a look ahead for its answer; that decision is made in the patterns stage
-(:mod:`jinmyaku_nlp.patterns`), which adds ``rhetorical_question`` to unanswered questions.
+forms give the mood (命令形 → imperative, 意志推量形 of a verb or ます → volitional, a final か or
+a rising ？ → interrogative), auxiliaries give polarity and modality, the first words give the
+connective. Acts come from two sources that share one veto mechanism:
+
+* the cue table ``data/acts.jsonl`` (lexical cues: 〜べき, 〜とは, 最後に...; users extend it), and
+* morphological rules in this module: ``question`` from the interrogative mood,
+  ``call_to_action`` from the imperative and volitional moods, ``generalization`` from a generic
+  class noun as topic, ``summary`` from the position of closing cues in the article.
+
+Whether a question is rhetorical needs a look ahead for its answer; that decision is made in the
+patterns stage (:mod:`jinmyaku_nlp.patterns`), which adds ``rhetorical_question`` to unanswered
+questions.
 """
 
 from __future__ import annotations
@@ -13,6 +20,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -21,13 +29,53 @@ from spacy.tokens import Doc
 
 from jinmyaku_nlp.lexicon import LEAD as _LEAD
 from jinmyaku_nlp.lexicon import TRAIL as _TRAIL
-from jinmyaku_nlp.lexicon import load_rules, load_wordlist, match_rule
+from jinmyaku_nlp.lexicon import CueRule, load_rules, load_wordlist, match_rule
 from jinmyaku_nlp.pipeline import SPANS_ACTS, state
 from jinmyaku_nlp.record import ACT_TYPES
 
-ACT_LABELS = (*ACT_TYPES, "not_call_to_action", "not_question")
+#: labels the cue table may use: the acts (but rhetorical_question, decided by the patterns
+#: stage) and a ``not_<act>`` veto for each
+_TABLE_ACTS = tuple(a for a in ACT_TYPES if a != "rhetorical_question")
+ACT_LABELS = (*_TABLE_ACTS, *(f"not_{a}" for a in _TABLE_ACTS))
 _QUOTE = re.compile(r"「[^「」]*」|『[^『』]*』")
+#: quoted or parenthesised material inside a sentence: its ？ and か are not the author's main clause
+_INNER = re.compile(r"「[^「」]*」|『[^『』]*』|（[^（）]*）|\([^()]*\)")
 _NOT_CONTENT_TAGS = ("補助記号", "空白", "記号")
+#: heading markers (■ 今回のまとめ) set aside before a heading's words are compared
+_MARKS = "■□◆◇●○▼▽◎★☆・ 　"
+#: a speaker or note label that opens a line of an interview or a maxim list: 水谷：, （評）, Ａ：
+_LABEL = re.compile(r"^(?:[（(][^）)]{1,12}[）)]|[^\s：:、。「」]{1,8}[：:])")
+#: an interjection asked with a rising tone (ん〜? え?) is not a question (ANNOTATION "Acts")
+_INTERJECTION = re.compile(r"^[ぁ-んァ-ンー〜～っッ…・]{1,4}$")
+#: a question word not used as a quantifier (何も, 誰でも, いつか are not questions)
+_WH = re.compile(r"(?:何(?![等ら])|なに|なぜ|何故|どう|どの|どんな|どこ|どれ|誰|だれ|いつ|いかが)(?!も|でも|しも|か)")
+#: 何をすべきだろう。: a wh-clause closed by conjecture asks (written であろう needs its か)
+_CONJECTURE_END = ("だろう", "でしょう", "のだろう", "のでしょう")
+#: 〜ば？ 〜たら？ 〜ては？: a suggestion spoken as a question (辞めれば？) urges, it does not ask
+_SUGGESTION = re.compile(r"(?:ば|たら|ては|では)$")
+_DEMONSTRATIVE_START = ("その", "それ", "この", "これ", "そこ", "そう", "こう", "そんな", "こんな")
+_PAST = ("た",)
+#: adverbs that make any topic generic (幸福はつねに外に現われる); いつも and 必ず describe one
+#: person's habits too often in columns to count alone
+_HABITUAL = ("常に", "つねに")
+_TOPIC_PARTICLES = ("は", "も", "って", "なら")
+#: words that tie a noun phrase to one person, group or occasion: not a generic class
+_SPECIFIC = (
+    "この",
+    "その",
+    "あの",
+    "こう",
+    "そう",
+    "ああ",
+    "こういう",
+    "そういう",
+    "ああいう",
+    "こんな",
+    "そんな",
+    "あんな",
+    "今回",
+    "当の",
+)
 
 
 @dataclass(slots=True)
@@ -37,7 +85,7 @@ class Morph:
     text: str
     lemma: str
     tag: str
-    form: str  # conjugation form, e.g. 命令形, 意志推量形-一般
+    form: str  # conjugation form, e.g. 命令形, 意志推量形
 
 
 def sentence_morphs(doc: Doc, start: int, end: int) -> list[Morph]:
@@ -55,45 +103,119 @@ def sentence_morphs(doc: Doc, start: int, end: int) -> list[Morph]:
 
 
 def content_tail(morphs: Sequence[Morph]) -> list[Morph]:
-    """The morphemes before the sentence's closing punctuation."""
+    """The morphemes before the sentence's closing punctuation and brackets."""
     k = len(morphs)
     while k > 0 and morphs[k - 1].tag.startswith(_NOT_CONTENT_TAGS):
         k -= 1
     return list(morphs[:k])
 
 
+def main_clause(text: str) -> str:
+    """The sentence without closing punctuation, a leading label, and quotes inside it.
+
+    A quote that ends the sentence stays: 「…ですか？」 is the sentence's own clause.
+    """
+    core = _TRAIL.sub("", _LEAD.sub("", text))
+    core = _LABEL.sub("", core).lstrip("「『 　")
+    return _INNER.sub("", core[:-1]) + core[-1:] if core else core
+
+
+def _final_punct(text: str) -> str:
+    m = _TRAIL.search(text)
+    return m.group(0) if m else ""
+
+
+def _is_interrogative(text: str, tail: Sequence[Morph]) -> bool:
+    final = _final_punct(text)
+    if "?" in final or "？" in final:
+        before = text[: len(text) - len(final)]
+        # "20?" is a digit followed by a lost character (20〜30代), not a rising tone
+        return not before[-1:].isdigit()
+    last = [m.text for m in tail[-2:]]
+    if last and last[-1] in ("か", "かい", "かね") and tail[-1].tag.startswith("助詞"):
+        # 〜なのだとか: hearsay とか, not a question
+        return not (len(tail) >= 2 and tail[-2].text == "と")
+    if len(last) == 2 and last[0] == "か" and last[1] in ("な", "ね", "しら"):
+        return True
+    core = _TRAIL.sub("", text)
+    return core.endswith(_CONJECTURE_END) and bool(_WH.search(main_clause(text)))
+
+
+def _is_imperative(text: str, tail: Sequence[Morph]) -> bool:
+    if any(m.form.startswith("命令形") and m.tag.startswith(("動詞", "助動詞")) for m in tail[-2:]):
+        return True
+    # 恐れるな: the prohibitive final な after a verb's plain form
+    if len(tail) >= 2 and tail[-1].text == "な" and tail[-1].tag.startswith("助詞-終助詞"):
+        if tail[-2].tag.startswith("動詞") and tail[-2].form.startswith("終止形"):
+            return True
+    # 〜て。／〜てね。: the te-form request of spoken advice (助けを求めて。), not a trailing clause
+    last = tail[-2:] if tail and tail[-1].text in ("ね", "よ") else tail[-1:]
+    if not last or last[0].text not in ("て", "で") or not last[0].tag.startswith("助詞-接続助詞"):
+        return False
+    verb = tail[-len(last) - 1] if len(tail) > len(last) else None
+    if (
+        verb is None
+        or verb.lemma in ("れる", "られる", "ます", "ない", "居る", "有る")
+        or not verb.tag.startswith(("動詞", "助動詞"))
+    ):
+        return False
+    return _final_punct(text)[:1] in ("。", "！", "!")
+
+
+def _is_volitional(tail: Sequence[Morph]) -> bool:
+    for m in tail[-2:]:
+        if not m.form.startswith("意志推量形"):
+            continue
+        # でしょう／だろう (です, だ) and であろう (有る) are conjecture, not volition
+        if m.lemma == "ます" or (m.tag.startswith("動詞") and m.lemma != "有る"):
+            return True
+    return False
+
+
+def sentence_mood(text: str, tail: Sequence[Morph]) -> str:
+    if _is_interrogative(text, tail):
+        return "interrogative"
+    if _is_imperative(text, tail):
+        return "imperative"
+    if _is_volitional(tail):
+        return "volitional"
+    return "declarative"
+
+
+_MODALITY = (
+    (
+        "obligation",
+        re.compile(
+            r"(?:べき(?:だ|です|である)?|(?:なければ|なくては|ねば|なきゃ)(?:ならない|なりません|ならぬ|いけない|いけません)?|必要が(?:ある|あります))(?:のだ|のです|んです)?(?:よ|ね)?$"
+        ),
+    ),
+    (
+        "advice",
+        re.compile(r"(?:ほう|方)が(?:いい|良い|よい)|(?:ば|たら|と)(?:いい|良い|よい)(?:です|でしょう)?(?:よ|ね)?$"),
+    ),
+    ("prohibition", re.compile(r"(?:ては|では|ちゃ|じゃ)(?:いけない|いけません|ダメ|だめ|駄目|ならない|なりません)")),
+    (
+        "conjecture",
+        re.compile(
+            r"(?:でしょう|だろう|であろう|かもしれない|かもしれません|かも知れない|と思う|と思います|と思われる)(?:ね|よ|か)?$"
+        ),
+    ),
+    ("evidential", re.compile(r"(?:らしい|ようだ|ようです|ようである|そうだ|そうです|みたい|みたいです)(?:ね|よ)?$")),
+)
+
+
 def sentence_features(text: str, morphs: Sequence[Morph]) -> dict[str, Any]:
     """mood, polarity, modality, addressee, connective and quote count of one sentence."""
     tail = content_tail(morphs)
     last = tail[-4:]
-    mood = "declarative"
+    mood = sentence_mood(text, tail)
     core = _TRAIL.sub("", text)
-    if text.rstrip().endswith(("?", "？")) or (last and last[-1].lemma in ("か", "かな", "かしら")):
-        mood = "interrogative"
-    elif any(m.form.startswith("命令形") for m in last[-2:]):
-        mood = "imperative"
-    elif any(
-        m.form.startswith("意志推量形") and m.lemma in ("ます", "う", "よう") for m in last[-2:]
-    ) and not core.endswith(("でしょう", "だろう")):
-        mood = "volitional"
     negative = any(
-        (m.lemma in ("ない", "ぬ", "ず") and m.tag.startswith(("助動詞", "形容詞-非自立")))
+        (m.lemma in ("ない", "無い", "ぬ", "ず") and m.tag.startswith(("助動詞", "形容詞-非自立")))
         or m.text in ("ません", "ず")
         for m in last
     )
-    modality = "none"
-    if core.endswith(("べき", "べきだ", "べきです", "べきである")) or "なければ" in core[-12:]:
-        modality = "obligation"
-    elif core.endswith(("でしょう", "だろう", "かもしれない", "かもしれません", "と思う", "と思います")):
-        modality = "conjecture"
-    elif core.endswith(("らしい", "ようだ", "ようです", "そうだ", "そうです", "みたい")):
-        modality = "evidential"
-    first = _LEAD.sub("", text)
-    connective = ""
-    for c in _connectives():
-        if first.startswith(c):
-            connective = c
-            break
+    modality = next((name for name, rx in _MODALITY if rx.search(core)), "none")
     addressee = bool(re.search(r"あなた|アナタ|君は|皆さん|みなさん|読者", text)) or mood in (
         "imperative",
         "volitional",
@@ -103,14 +225,112 @@ def sentence_features(text: str, morphs: Sequence[Morph]) -> dict[str, Any]:
         "polarity": "negative" if negative else "positive",
         "modality": modality,
         "addressee": addressee,
-        "connective": connective,
+        "connective": sentence_connective(text),
         "quotes": len(_QUOTE.findall(text)),
         "final": "".join(m.text for m in last),
     }
 
 
-def _connectives() -> list[str]:
-    return sorted(load_wordlist("connectives"), key=len, reverse=True)
+def sentence_connective(text: str) -> str:
+    """The connective that opens the sentence (after brackets and a speaker label), or ``""``."""
+    first = _LABEL.sub("", _LEAD.sub("", text)).lstrip("「『 　")
+    return next((c for c in _connectives() if first.startswith(c)), "")
+
+
+@cache
+def _connectives() -> tuple[str, ...]:
+    return tuple(sorted(load_wordlist("connectives"), key=len, reverse=True))
+
+
+@cache
+def _class_nouns() -> tuple[frozenset[str], frozenset[str]]:
+    """(nouns, suffix-only heads) of generic class subjects."""
+    words = load_wordlist("acts_class_nouns")
+    return frozenset(w for w in words if not w.startswith("-")), frozenset(w[1:] for w in words if w.startswith("-"))
+
+
+@cache
+def _closing() -> dict[str, tuple[str, ...]]:
+    kinds: dict[str, list[str]] = {"open": [], "final": [], "heading": []}
+    for entry in sorted(load_wordlist("acts_closing")):
+        kind, _, cue = entry.partition(":")
+        if kind in kinds and cue:
+            kinds[kind].append(cue)
+    return {k: tuple(v) for k, v in kinds.items()}
+
+
+def _cue(text: str, start: int, cue: str, rule: str, label: str) -> dict[str, Any] | None:
+    k = text.rfind(cue) if cue else -1
+    if k < 0:
+        return None
+    return {"text": cue, "start": start + k, "end": start + k + len(cue), "rule": rule, "label": label}
+
+
+def generic_topic(morphs: Sequence[Morph]) -> Morph | None:
+    """The head noun of a generic class topic (成功者は, 一流の人は, 知らないものは), or None.
+
+    Only the first topic of the sentence counts; a noun phrase tied to one referent (この人,
+    彼女たち, a person's name) is not a class, and 〜人はいない／人もいる only counts people.
+    Besides the class nouns of ``acts_class_nouns.txt``, any common noun counts when a habitual
+    adverb (つねに, いつも) makes the predicate generic (幸福はつねに外に現われる).
+    """
+    habitual = any(h in "".join(m.text for m in morphs) for h in _HABITUAL)
+    for k, m in enumerate(morphs[:40]):
+        if k == 0 or m.text not in _TOPIC_PARTICLES:
+            continue
+        if not (m.tag.startswith("助詞") or (m.text == "なら" and m.lemma == "だ")):
+            continue
+        h = _topic_head(morphs, k)
+        if h is None:
+            return None
+        nxt = morphs[k + 1] if k + 1 < len(morphs) else None
+        if nxt is not None and nxt.lemma == "居る":
+            return None
+        return morphs[h] if _is_class(morphs, h, habitual) and not _is_specific(morphs, h) else None
+    return None
+
+
+def _topic_head(morphs: Sequence[Morph], k: int) -> int | None:
+    """Index of the noun that the topic particle at ``k`` marks (through 「」 and というの)."""
+    h = k - 1
+    if morphs[h].text == "の" and h >= 2 and morphs[h - 1].lemma == "言う" and morphs[h - 2].text == "と":
+        h -= 3  # ポテンシャルが高い人というのは
+    if h >= 0 and morphs[h].tag.startswith("補助記号-括弧閉"):
+        h -= 1  # 「能力の高い人材」は
+    return h if h >= 0 else None
+
+
+def _is_class(morphs: Sequence[Morph], h: int, habitual: bool) -> bool:
+    nouns, suffixes = _class_nouns()
+    head = morphs[h]
+    if head.tag.startswith("接尾辞"):
+        return head.lemma in suffixes or head.lemma in nouns
+    if head.lemma == "物":
+        # 知らないものは (people who...), not 想像的なものは (things) or 〜というものは
+        prev = morphs[h - 1] if h >= 1 else None
+        return (
+            prev is not None
+            and prev.form.startswith("連体形")
+            and prev.tag.startswith(("動詞", "助動詞"))
+            and prev.lemma not in ("だ", "た", "言う")
+        )
+    return head.tag.startswith("名詞-普通名詞") and (head.lemma in nouns or habitual)
+
+
+def _is_specific(morphs: Sequence[Morph], h: int) -> bool:
+    """The noun phrase ending at ``h`` (back to the last comma) names one referent."""
+    phrase = morphs[max(0, h - 12) : h + 1]
+    j = max((i for i, p in enumerate(phrase) if p.text in ("、", "。", "：", ":")), default=-1)
+    return any(
+        p.text in _SPECIFIC
+        or p.tag.startswith(("代名詞", "名詞-固有名詞-人名"))
+        or p.lemma in ("私", "僕", "俺", "彼", "彼女")
+        for p in phrase[j + 1 :]
+    )
+
+
+def _is_past(tail: Sequence[Morph]) -> bool:
+    return any(m.lemma in _PAST and m.tag.startswith("助動詞") for m in tail[-4:])
 
 
 class ActTagger:
@@ -119,29 +339,38 @@ class ActTagger:
     def __init__(self, nlp: Language, name: str, lexicons: Sequence[str | Path] = ()) -> None:
         self.name = name
         self.lexicons = [str(p) for p in lexicons]
-        self.rules = load_rules("acts", ACT_LABELS, self.lexicons)
+        self.rules: list[CueRule] = load_rules("acts", ACT_LABELS, self.lexicons)
 
     def __call__(self, doc: Doc) -> Doc:
         data = state(doc, self.name)
         sents: list[dict[str, Any]] = data["sentences"]
-        morph_cache = []
+        tails: list[list[Morph]] = []
         for s in sents:
             morphs = sentence_morphs(doc, s["start"], s["end"])
-            morph_cache.append(morphs)
             s["features"].update(sentence_features(s["text"], morphs))
+            tails.append(morphs)
+        body = [k for k, s in enumerate(sents) if not s["boilerplate"] and not s["heading"]]
+        closing = _closing_sentences(sents, body)
+        for k, s in enumerate(sents):
             if s["boilerplate"]:
                 continue
-            self._label(s, morphs)
-        spans = []
-        for s in sents:
-            for act in s["acts"]:
-                span = doc.char_span(s["start"], s["end"], label=act, alignment_mode="expand")
-                if span is not None:
-                    spans.append(span)
-        doc.spans[SPANS_ACTS] = spans
+            nxt = next((sents[j] for j in range(k + 1, len(sents)) if not sents[j]["boilerplate"]), None)
+            self._label(s, tails[k], nxt, closing.get(k))
+        doc.spans[SPANS_ACTS] = [
+            span
+            for s in sents
+            for act in s["acts"]
+            if (span := doc.char_span(s["start"], s["end"], label=act, alignment_mode="expand")) is not None
+        ]
         return doc
 
-    def _label(self, s: dict[str, Any], morphs: list[Morph]) -> None:
+    def _label(
+        self,
+        s: dict[str, Any],
+        morphs: list[Morph],
+        nxt: dict[str, Any] | None,
+        closing: dict[str, Any] | None,
+    ) -> None:
         text, start = s["text"], s["start"]
         found: dict[str, dict[str, Any]] = {}
         vetoed: set[str] = set()
@@ -154,33 +383,89 @@ class ActTagger:
             if rule.label.startswith("not_"):
                 vetoed.add(rule.label[4:])
                 continue
-            found[rule.label] = {
-                "text": hit[0],
-                "start": hit[1],
-                "end": hit[2],
-                "rule": rule.rule,
-                "label": rule.label,
-            }
-        mood = s["features"]["mood"]
-        if "call_to_action" not in found and mood in ("imperative", "volitional"):
-            tail = content_tail(morphs)
-            cue = _morph_cue(text, start, tail[-2:])
-            if cue is not None and not _TRAIL.sub("", text).endswith(("でしょう", "だろう")):
-                found["call_to_action"] = {**cue, "rule": f"acts.cta.{mood}_form", "label": "call_to_action"}
+            found[rule.label] = {"text": hit[0], "start": hit[1], "end": hit[2], "rule": rule.rule, "label": rule.label}
+        for cue in self._morph_cues(s, morphs, nxt):
+            found.setdefault(cue["label"], cue)
+        if closing is not None:
+            found.setdefault("summary", closing)
         for act in vetoed:
             found.pop(act, None)
+        if s["heading"]:
+            # a heading names a topic: it asserts no class claim and defines nothing
+            found.pop("generalization", None)
+            found.pop("definition", None)
         s["acts"] = [a for a in ACT_TYPES if a in found]
         s["cues"].extend(found[a] for a in s["acts"])
 
+    def _morph_cues(self, s: dict[str, Any], morphs: list[Morph], nxt: dict[str, Any] | None) -> list[dict[str, Any]]:
+        """Cues from the sentence's morphology (mood, topic) rather than from a cue string."""
+        text, start, mood = s["text"], s["start"], s["features"]["mood"]
+        tail = content_tail(morphs)
+        final = "".join(m.text for m in tail[-2:])
+        main = main_clause(text)
+        out: list[dict[str, Any] | None] = []
+        if mood == "interrogative":
+            if _SUGGESTION.search(main):
+                out.append(_cue(text, start, final, "acts.cta.suggestion_question", "call_to_action"))
+            elif not _INTERJECTION.match(main) and not _embedded_noka(text, nxt):
+                out.append(_cue(text, start, final, "acts.question.interrogative_mood", "question"))
+        elif mood in ("imperative", "volitional"):
+            out.append(_cue(text, start, final, f"acts.cta.{mood}_mood", "call_to_action"))
+        head = generic_topic(morphs)
+        if (
+            head is not None
+            and not _is_past(tail)
+            and (mood != "interrogative" or s["features"]["polarity"] == "negative")
+        ):
+            out.append(_cue(text, start, head.text, "acts.generalization.class_topic", "generalization"))
+        return [c for c in out if c is not None]
 
-def _morph_cue(text: str, start: int, morphs: Sequence[Morph]) -> dict[str, Any] | None:
-    if not morphs:
-        return None
-    cue = "".join(m.text for m in morphs)
-    k = text.rfind(cue)
-    if k < 0:
-        return None
-    return {"text": cue, "start": start + k, "end": start + k + len(cue)}
+
+def _embedded_noka(text: str, nxt: dict[str, Any] | None) -> bool:
+    """何を発するのか。その言葉や…: a 〜のか。 clause that the next sentence takes up as its topic."""
+    if nxt is None or not _TRAIL.sub("", text).endswith(("のか", "んか")) or "?" in text or "？" in text:
+        return False
+    return _LEAD.sub("", nxt["text"]).startswith(_DEMONSTRATIVE_START)
+
+
+def _closing_sentences(sents: list[dict[str, Any]], body: list[int]) -> dict[int, dict[str, Any]]:
+    """Summary cues that depend on where the sentence stands in the article."""
+    out: dict[int, dict[str, Any]] = {}
+    if not body:
+        return out
+    cues = _closing()
+    n = len(sents)
+    rank = {k: r for r, k in enumerate(body)}
+    for k, s in enumerate(sents):
+        if s["boilerplate"]:
+            continue
+        text = _LABEL.sub("", _LEAD.sub("", s["text"]).lstrip(_MARKS))
+        core = _TRAIL.sub("", s["text"])
+        if s["heading"]:
+            cue = next((c for c in cues["heading"] if text.startswith(c)), None)
+            if cue is not None and k >= n * 2 // 3:
+                out[k] = _cue(s["text"], s["start"], cue, "acts.summary.closing_heading", "summary") or {}
+                first = next((j for j in body if j > k), None)
+                if first is not None and sents[first]["section"] == s["section"]:
+                    out[first] = (
+                        _cue(
+                            sents[first]["text"],
+                            sents[first]["start"],
+                            _TRAIL.sub("", sents[first]["text"]),
+                            "acts.summary.closing_section",
+                            "summary",
+                        )
+                        or {}
+                    )
+            continue
+        r = rank[k]
+        cue = next((c for c in cues["open"] if text.startswith(c)), None)
+        if cue is not None and r >= len(body) * 3 // 4:
+            out[k] = _cue(s["text"], s["start"], cue, "acts.summary.closing_opener", "summary") or {}
+        cue = next((c for c in cues["final"] if core.endswith(c)), None)
+        if cue is not None and r >= len(body) - 3:
+            out[k] = _cue(s["text"], s["start"], cue, "acts.summary.closing_final", "summary") or {}
+    return {k: v for k, v in out.items() if v}
 
 
 @Language.factory(

@@ -1,0 +1,376 @@
+"""Sentence acts and features (jinmyaku_nlp.acts): one positive and one negative per rule family.
+
+The sentences are written for these tests in the style of the genres (advice columns, self-help
+blogs, written-style essays); none is copied from the dev gold.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from spacy.language import Language
+
+import jinmyaku_nlp
+from jinmyaku_nlp.errors import LexiconError
+
+SHARED = Path(__file__).resolve().parents[1].parent / "shared"
+GOLD = SHARED / "gold"
+
+
+@pytest.fixture(scope="module")
+def nlp() -> Language:
+    return jinmyaku_nlp.load()
+
+
+def sentence(nlp: Language, text: str, fragment: str | None = None) -> dict[str, Any]:
+    """The analysed sentence of ``text`` that contains ``fragment`` (default: the only one)."""
+    sents = nlp(text)._.jinmyaku_data["sentences"]
+    if fragment is None:
+        assert len(sents) == 1, [s["text"] for s in sents]
+        return sents[0]
+    (hit,) = [s for s in sents if fragment in s["text"]]
+    return hit
+
+
+def acts(nlp: Language, text: str, fragment: str | None = None) -> list[str]:
+    return sentence(nlp, text, fragment)["acts"]
+
+
+# --- question ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "あなたは毎朝なにを食べていますか。",
+        "本当にそれで幸せになれるのでしょうか",  # no final punctuation
+        "そんな働き方で満足なの？",
+        "一緒に考えてみませんか?",
+        "それは誰のための努力だろう。",  # wh-word + conjecture
+        "人は果たして自由であり得るか。",  # written style: final か
+        "結局は自分次第ってことですよ?",  # assertion with a rising tone
+    ],
+)
+def test_question_positive(nlp: Language, text: str) -> None:
+    assert "question" in acts(nlp, text)
+
+
+@pytest.mark.parametrize(
+    "text, fragment",
+    [
+        ("え?", None),  # interjection
+        ("先輩に「それ本当？」と聞かれました。", None),  # the ？ belongs to a quote
+        ("明日はきっと晴れるだろう。", None),  # conjecture without a question word
+        ("彼が何を考えているのか。その答えは誰にもわからない。", "何を考えている"),  # embedded 〜のか。
+        ("課長はもうすぐ戻るのだとか。", None),  # hearsay とか
+    ],
+)
+def test_question_negative(nlp: Language, text: str, fragment: str | None) -> None:
+    assert "question" not in acts(nlp, text, fragment)
+
+
+# --- call_to_action ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "今日から日記をつけましょう。",  # ましょう
+        "まずは朝の散歩から始めよう！",  # plain volitional
+        "迷ったら信頼できる人に相談してください。",  # てください
+        "己を知れ。",  # written imperative
+        "毎日少しずつ勉強せよ。",
+        "失敗を恐れるな。",
+        "嫌なことははっきり断って。",  # te-form request
+        "若いうちに一度は海外に出るべきです。",
+        "人は自分の言葉に責任を持たねばならない。",
+        "もっと早く寝たほうがいいですよ。",
+        "迷ったら両方試してみればいいんです。",
+        "相手の話を最後まで聞くのがオススメです。",
+        "約束の時間に遅れてはいけません。",
+        "週末くらいは仕事を忘れてみてはいかがでしょうか。",
+        "気になるなら本人に聞いてみれば？",  # suggestion asked as a question
+    ],
+)
+def test_call_to_action_positive(nlp: Language, text: str) -> None:
+    assert "call_to_action" in acts(nlp, text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "それでは、具体的な方法を見ていきましょう。",  # meta-discourse about the article
+        "本日はこのテーマを掘り下げてみましょう。",
+        "専門家の意見をご紹介しましょう。",
+        "まず書類をそろえる。次に窓口で申請する。",  # plain-form steps
+        "このまま今の会社にいたほうがいいのでしょうか？",  # asks for advice, does not give it
+        "この結論は慎重に検討されねばならない。",  # passive obligation about a thing
+        "会議は予定どおり終わるでしょう。",  # conjecture, not volition
+        "この問題は簡単に解決するであろう。",
+        "はじめまして。",
+    ],
+)
+def test_call_to_action_negative(nlp: Language, text: str) -> None:
+    assert "call_to_action" not in " ".join(a for s in nlp(text)._.jinmyaku_data["sentences"] for a in s["acts"])
+
+
+def test_imperative_in_a_heading_is_a_call_to_action(nlp: Language) -> None:
+    text = "■迷ったら、まず行動せよ\n\n迷っている時間はもったいない。"
+    assert "call_to_action" in acts(nlp, text, "まず行動せよ")
+
+
+# --- definition -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "自己投資とは、将来の自分のためにお金や時間を使うことです。",
+        "ここで言う「余白」というのは、予定を入れない時間のことです。",
+        "私にとっての成功の定義は、好きな人と好きな仕事をすることだ。",
+        "仕事を楽しめる人のことを「プロ」と呼ぶ。",
+        "これが本当の「自立」の意味です。",
+        "自由とは責任である、と私は考える。",
+    ],
+)
+def test_definition_positive(nlp: Language, text: str) -> None:
+    assert "definition" in acts(nlp, text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "つまり、続けることが大切だということです。",  # restatement
+        "彼とは大学時代からの付き合いです。",  # comitative とは
+        "努力を続けることは簡単ではない。",  # ことは, not とは
+        "まさかあの人が辞めるとは思わなかった。",
+        "そもそも幸福とは何でしょうか？",  # a question about a meaning
+        "「焦らないこと」とは先輩の田中さん（34歳）。",  # quote attribution
+    ],
+)
+def test_definition_negative(nlp: Language, text: str) -> None:
+    assert "definition" not in acts(nlp, text)
+
+
+# --- generalization ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "誰でも一度は転職を考えるものです。",  # quantifier
+        "ほとんどの男性は褒められると弱い。",
+        "仕事ができる人は、決して言い訳をしません。",  # generic class topic with a relative clause
+        "若者は変化を恐れない。",
+        "自分を知らないものは、他人も知ることができない。",  # written style もの
+        "社会人なら、時間を守るのは当然です。",  # class noun + なら
+        "成功は常に準備の上に成り立つ。",  # habitual adverb makes the topic generic
+        "若いうちは失敗することも多い。",
+        "努力する人が報われるとは限らない。",
+    ],
+)
+def test_generalization_positive(nlp: Language, text: str) -> None:
+    assert "generalization" in acts(nlp, text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "その人は昨日会社を辞めた。",  # one person
+        "あの女性は毎朝六時に起きる。",
+        "今は付き合っている人はいません。",  # counts people, claims nothing of a class
+        "隣の席の人は昨日も遅くまで残っていた。",  # one event in the past
+        "私は料理が得意です。",
+    ],
+)
+def test_generalization_negative(nlp: Language, text: str) -> None:
+    assert "generalization" not in acts(nlp, text)
+
+
+# --- summary ----------------------------------------------------------------------------------
+
+
+def _article(body: list[str], closing: list[str]) -> str:
+    return "\n".join(body + closing)
+
+
+BODY = [f"第{i}の理由は、毎日の習慣が人生を形づくるからだ。" for i in range(1, 13)]
+
+
+@pytest.mark.parametrize(
+    "closing, fragment",
+    [
+        (["いかがでしたか？"], "いかがでしたか"),
+        (["繰り返しになりますが、習慣がすべてです。"], "繰り返しになりますが"),
+        (["要するに、小さな積み重ねが大きな差を生むのだ。"], "要するに"),
+        (["結局のところ、習慣を変えるのが近道といえるだろう。"], "近道といえるだろう"),
+        (["今回は「習慣」についてお話ししてきました。"], "お話ししてきました"),
+    ],
+)
+def test_summary_positive(nlp: Language, closing: list[str], fragment: str) -> None:
+    assert "summary" in acts(nlp, _article(BODY, closing), fragment)
+
+
+def test_closing_opener_early_in_the_article_is_no_summary(nlp: Language) -> None:
+    text = _article(["要するに、習慣の話をしたいのだ。", *BODY], [])
+    assert "summary" not in acts(nlp, text, "要するに")
+
+
+def test_closing_heading_and_its_first_sentence_are_a_summary(nlp: Language) -> None:
+    text = _article(
+        BODY, ["", "■今回のポイント", "", "毎日五分でいいから机に向かいなさい。", "それだけで人生は変わる。"]
+    )
+    assert "summary" in acts(nlp, text, "今回のポイント")
+    assert "summary" in acts(nlp, text, "机に向かいなさい")
+    assert "summary" not in acts(nlp, text, "それだけで")
+
+
+# --- features ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text, mood",
+    [
+        ("今すぐやめろ。", "imperative"),
+        ("こちらに記入してください。", "imperative"),
+        ("一緒に頑張りましょう。", "volitional"),
+        ("明日から走ろう。", "volitional"),
+        ("本当にそう思いますか？", "interrogative"),
+        ("これで良いのだろうか。", "interrogative"),
+        ("今日は雨が降っている。", "declarative"),
+        ("たぶん明日は晴れるでしょう。", "declarative"),
+    ],
+)
+def test_mood(nlp: Language, text: str, mood: str) -> None:
+    assert sentence(nlp, text)["features"]["mood"] == mood
+
+
+@pytest.mark.parametrize(
+    "text, polarity",
+    [("その方法はうまくいきません。", "negative"), ("彼は来ない。", "negative"), ("それは正しい。", "positive")],
+)
+def test_polarity(nlp: Language, text: str, polarity: str) -> None:
+    assert sentence(nlp, text)["features"]["polarity"] == polarity
+
+
+@pytest.mark.parametrize(
+    "text, modality",
+    [
+        ("毎日続けるべきだ。", "obligation"),
+        ("早めに寝たほうがいい。", "advice"),
+        ("たぶん間に合うでしょう。", "conjecture"),
+        ("彼は転職したらしい。", "evidential"),
+        ("会議は三時に始まる。", "none"),
+    ],
+)
+def test_modality(nlp: Language, text: str, modality: str) -> None:
+    assert sentence(nlp, text)["features"]["modality"] == modality
+
+
+@pytest.mark.parametrize(
+    "text, connective",
+    [
+        ("しかし、現実は甘くない。", "しかし"),
+        ("「つまり、そういうことです」", "つまり"),
+        ("田中：だから言ったでしょう。", "だから"),  # after a speaker label
+        ("現実は甘くない。", ""),
+    ],
+)
+def test_connective(nlp: Language, text: str, connective: str) -> None:
+    assert sentence(nlp, text)["features"]["connective"] == connective
+
+
+def test_addressee_and_quotes(nlp: Language) -> None:
+    feats = sentence(nlp, "あなたは「無理だ」と『自分』に言っていませんか？")["features"]
+    assert feats["addressee"] is True
+    assert feats["quotes"] == 2
+
+
+def test_every_act_carries_its_cue(nlp: Language) -> None:
+    text = "仕事ができる人は、決して言い訳をしません。"
+    s = sentence(nlp, text)
+    cue = next(c for c in s["cues"] if c["label"] == "generalization")
+    assert cue["rule"] == "acts.generalization.class_topic"
+    assert text[cue["start"] - s["start"] : cue["end"] - s["start"]] == cue["text"]
+
+
+def test_boilerplate_sentences_get_no_acts(nlp: Language) -> None:
+    sents = nlp("スポンサーリンク\n\n毎日の習慣を見直しましょう。")._.jinmyaku_data["sentences"]
+    for s in sents:
+        if s["boilerplate"]:
+            assert s["acts"] == []
+
+
+# --- user cue files ---------------------------------------------------------------------------
+
+
+def _write(path: Path, rules: list[dict[str, Any]]) -> Path:
+    path.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in rules) + "\n", encoding="utf-8")
+    return path
+
+
+def test_user_cue_file_adds_a_rule(tmp_path: Path) -> None:
+    text = "迷ったら早めに動くが吉。"
+    assert "call_to_action" not in acts(jinmyaku_nlp.load(), text)
+    path = _write(
+        tmp_path / "mine.jsonl",
+        [{"rule": "user.cta.kichi", "label": "call_to_action", "regex": "が吉$", "where": "end"}],
+    )
+    s = sentence(jinmyaku_nlp.load(lexicons={"jinmyaku_acts": [path]}), text)
+    assert "call_to_action" in s["acts"]
+    assert any(c["rule"] == "user.cta.kichi" for c in s["cues"])
+
+
+def test_user_cue_file_overrides_a_package_rule(tmp_path: Path) -> None:
+    text = "相手の話を最後まで聞くのがオススメです。"
+    path = _write(
+        tmp_path / "override.jsonl",
+        [{"rule": "acts.cta.osusume", "label": "call_to_action", "regex": "推奨します$", "where": "end"}],
+    )
+    assert "call_to_action" not in acts(jinmyaku_nlp.load(lexicons={"jinmyaku_acts": [path]}), text)
+
+
+def test_user_veto_rule(tmp_path: Path) -> None:
+    path = _write(
+        tmp_path / "veto.jsonl",
+        [{"rule": "user.not_question.quiz", "label": "not_question", "regex": "^クイズ", "where": "start"}],
+    )
+    assert "question" not in acts(jinmyaku_nlp.load(lexicons={"jinmyaku_acts": [path]}), "クイズ：首都はどこ？")
+
+
+def test_invalid_user_cue_file_names_file_and_line(tmp_path: Path) -> None:
+    path = tmp_path / "broken.jsonl"
+    path.write_text(
+        '# my cues\n{"rule": "u.ok", "label": "summary", "regex": "^総じて"}\n{"rule": "u.bad", "label": "praise", "regex": "x"}\n',
+        encoding="utf-8",
+    )
+    with pytest.raises(LexiconError) as err:
+        jinmyaku_nlp.load(lexicons={"jinmyaku_acts": [path]})
+    message = str(err.value)
+    assert "broken.jsonl" in message and "3" in message and "praise" in message
+
+
+def test_invalid_regex_in_user_cue_file(tmp_path: Path) -> None:
+    path = tmp_path / "regex.jsonl"
+    path.write_text('{"rule": "u.bad", "label": "question", "regex": "(unclosed"}\n', encoding="utf-8")
+    with pytest.raises(LexiconError, match=r"regex\.jsonl"):
+        jinmyaku_nlp.load(lexicons={"jinmyaku_acts": [path]})
+
+
+# --- the issue-4 bars on the dev gold ---------------------------------------------------------
+
+
+@pytest.mark.shared
+@pytest.mark.skipif(not GOLD.exists(), reason="../shared/gold is not beside this checkout")
+def test_acts_bars_on_dev_gold() -> None:
+    from jinmyaku_nlp.evaluate import evaluate
+
+    report = evaluate([GOLD])
+    scores = report["acts"]
+    assert scores["micro"]["f1"] >= 0.85, scores["micro"]
+    for act in ("question", "rhetorical_question", "call_to_action", "definition", "generalization", "summary"):
+        assert scores[act]["f1"] >= 0.70, (act, scores[act])
+    assert report["per_article"]["seed-jinmyaku-article"]["acts"]["micro"]["f1"] >= 0.90
