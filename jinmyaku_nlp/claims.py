@@ -33,26 +33,44 @@ SIGNALS: dict[str, float] = {
     "reason_claim": 0.8,
     "contrast": 0.6,
     "key_terms": 1.2,
+    "topic_key_term": 0.9,
+    "conclusion": 0.8,
     "position": 0.3,
+    "closing": 0.5,
     "negated_assertion": 0.3,
     "short": -1.5,
     "narrative": -0.8,
-    "third_party_quote": -1.0,
+    "third_party_quote": -0.6,
 }
 MIN_CHARS = 6
+#: below this many characters a sentence rarely carries a claim of its own (でも…。 はいこれ。)
+SHORT_CHARS = 9
+#: a question setup's declarative shorter than this is an acknowledgement (そうですよね。), not a view
+PRESUMPTION_CHARS = 16
 MAX_CLAIMS = 30
 _TOPIC = re.compile(r"^(.{1,30}?)(?:とは|というのは|って|は|こそ|も)[、，]?")
 _NARRATIVE = re.compile(r"^(?:私は|僕は|俺は|私が|僕が)|(?:ました|でした|だった|た)$")
+#: the author drawing a conclusion: 要は…, やはり…, このように…, …といえるだろう, …にほかならぬ
+_CONCLUSION = re.compile(
+    r"^(?:[^、。]{0,4}[：:])?(?:要は|やはり|やっぱり|結局|要するに|いずれにしても|このように|こんなふうに|以上のように)"
+    r"|(?:と(?:いえ|言え)る(?:だろう|でしょう)?|ということ(?:だ|です|である)?|にほかならぬ|にほかならない|のである)$"
+)
+#: "what matters is…": 大切なのは…, 最も重要なのが… judge a value whatever their predicate
+_VALUE_FRAME = re.compile(r"^(?:[^、。]{0,20})?(?:大切|大事|重要|肝心|必要)なの(?:は|が)")
 
 
-def _kind(s: dict[str, Any], evaluative: frozenset[str]) -> tuple[str, str | None]:
+def claim_kind(s: dict[str, Any], evaluative: frozenset[str]) -> tuple[str, str | None]:
+    """The claim kind of sentence ``s`` and the ranking signal it earns (None for a thesis)."""
     acts = s["acts"]
     if "definition" in acts:
         return "definition", "definition"
+    if _VALUE_FRAME.search(s["text"]):
+        return "evaluation", "evaluation"
     if "call_to_action" in acts:
         return "prescription", "prescription"
-    core = TRAIL.sub("", s["text"])
-    tail = core[-14:]
+    # the judgement must sit in the predicate: 幸福は表現的なものである is about 幸福, not a value
+    _, predicate = _topic_predicate(s["text"])
+    tail = predicate[-14:]
     if any(w in tail for w in evaluative):
         return "evaluation", "evaluation"
     return "thesis", None
@@ -68,6 +86,49 @@ def _topic_predicate(text: str) -> tuple[str, str]:
     return topic, predicate.strip("、 ")
 
 
+def rejected_setups(sents: list[dict[str, Any]], patterns: list[dict[str, Any]]) -> dict[int, str]:
+    """Sentence index -> id of the belief reversal that overturns it (the straw man).
+
+    A sentence that both states and denies a view (〜と考えることは間違っている) asserts the
+    denial, so it stays endorsed; a setup question is rejected only when it quotes the view.
+    """
+    rejected: dict[int, str] = {}
+    for p in patterns:
+        if p["type"] != "reversal":
+            continue
+        denial = set(p["roles"]["reversal"])
+        belief = p["attrs"].get("setup") == "belief"
+        for k in p["roles"]["setup"]:
+            s = sents[k]
+            if k in denial:
+                continue
+            quoted = s["text"].startswith(("「", "『"))
+            if belief and not quoted and len(s["text"]) < PRESUMPTION_CHARS:
+                continue  # 本当によく聞きますよね: points at the view, is not one
+            if belief and (quoted or "question" not in s["acts"] or s["heading"]):
+                rejected[k] = p["id"]
+            elif (
+                p["attrs"].get("setup") == "question"
+                and "question" not in s["acts"]
+                and len(s["text"]) >= PRESUMPTION_CHARS
+            ):
+                rejected[k] = p["id"]  # the presumed answer voiced before the question is overturned
+    return rejected
+
+
+def _candidate(s: dict[str, Any], roles: dict[str, list[str]], rejected: bool) -> bool:
+    """Whether a sentence may carry a claim at all (questions only when they assert or answer)."""
+    if s["boilerplate"] or (s["heading"] and not rejected):
+        return False
+    acts = s["acts"]
+    if "question" in acts and "rhetorical_question" not in acts and not rejected:
+        if "question_answer.answer" not in roles:
+            return False
+    if "summary" in acts and "call_to_action" not in acts:
+        return False
+    return len(s["text"]) >= MIN_CHARS or rejected or "restatement.restatement" in roles
+
+
 def rank_claims(
     sents: list[dict[str, Any]],
     patterns: list[dict[str, Any]],
@@ -80,30 +141,20 @@ def rank_claims(
         for role, idx in p["roles"].items():
             for k in idx:
                 roles.setdefault(k, {}).setdefault(f"{p['type']}.{role}", []).append(p["id"])
-    rejected: dict[int, str] = {}
-    for p in patterns:
-        if p["type"] == "reversal" and p["attrs"].get("setup") == "belief":
-            for k in p["roles"]["setup"]:
-                if sents[k]["text"].startswith(("「", "『")) or "question" not in sents[k]["acts"]:
-                    rejected[k] = p["id"]
+    rejected = rejected_setups(sents, patterns)
     top_terms = [(t["term"], t["score"]) for t in key_terms[:8]]
-    n = len(sents)
+    head_terms = [t["term"] for t in key_terms[:3]]
     body = [s for s in sents if not (s["heading"] or s["boilerplate"])]
     first_body = body[0]["i"] if body else 0
     last_body = body[-1]["i"] if body else 0
     cands = []
-    for s in body:
+    for s in sents:
         k = s["i"]
         text = s["text"]
         r = roles.get(k, {})
-        is_q = "question" in s["acts"]
-        if is_q and "rhetorical_question" not in s["acts"]:
+        if not _candidate(s, r, k in rejected):
             continue
-        if "summary" in s["acts"] and "call_to_action" not in s["acts"]:
-            continue
-        if len(text) < MIN_CHARS and k not in rejected and "restatement.restatement" not in r:
-            continue
-        kind, kind_signal = _kind(s, evaluative)
+        kind, kind_signal = claim_kind(s, evaluative)
         sig: dict[str, float] = {}
         if kind_signal:
             sig[kind_signal] = SIGNALS[kind_signal]
@@ -130,11 +181,18 @@ def rank_claims(
         coverage = sum(score for term, score in top_terms if term in text)
         if coverage:
             sig["key_terms"] = round(SIGNALS["key_terms"] * min(1.0, coverage / 1.5), 4)
-        if n and (k - first_body <= 2 or last_body - k <= 3):
+        topic, predicate = _topic_predicate(text)
+        if topic and any(term in topic for term in head_terms):
+            sig["topic_key_term"] = SIGNALS["topic_key_term"]  # a statement about the article's subject
+        if _CONCLUSION.search(TRAIL.sub("", text)):
+            sig["conclusion"] = SIGNALS["conclusion"]
+        if k - first_body <= 2:
             sig["position"] = SIGNALS["position"]
+        elif last_body - k <= 3:
+            sig["closing"] = SIGNALS["closing"]
         if s["features"].get("polarity") == "negative" and kind == "thesis":
             sig["negated_assertion"] = SIGNALS["negated_assertion"]
-        if len(text) < 12 and "restatement.restatement" not in r:
+        if len(text) < SHORT_CHARS and "restatement.restatement" not in r:
             sig["short"] = SIGNALS["short"]
         if _NARRATIVE.search(TRAIL.sub("", text)) and kind == "thesis" and k not in rejected:
             sig["narrative"] = SIGNALS["narrative"]
@@ -143,7 +201,6 @@ def rank_claims(
         score = sum(sig.values())
         if score <= 0.5:
             continue
-        topic, predicate = _topic_predicate(text)
         cands.append(
             {
                 "id": "",
@@ -186,9 +243,7 @@ class ClaimRanker:
         data["claims"] = claims
         spans = []
         for c in claims:
-            span = doc.char_span(
-                c["start"], c["end"], label=f"{c['kind']}.{c['stance']}", alignment_mode="expand"
-            )
+            span = doc.char_span(c["start"], c["end"], label=f"{c['kind']}.{c['stance']}", alignment_mode="expand")
             if span is not None:
                 spans.append(span)
         doc.spans[SPANS_CLAIMS] = spans

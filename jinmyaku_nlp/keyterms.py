@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 from spacy.language import Language
@@ -23,44 +24,70 @@ _NOUNISH = ("名詞", "接頭辞", "接尾辞-名詞的")
 MAX_TERMS = 20
 
 
+def _is_noun(tag: str) -> bool:
+    return tag.startswith(_NOUNISH) and not tag.startswith(("名詞-数詞", "名詞-普通名詞-副詞可能"))
+
+
+def _runs(texts: Sequence[str], tags: Sequence[str], lo: int, hi: int) -> list[str]:
+    """Noun runs among tokens ``lo``..``hi`` (one sentence): nouns, prefixes, suffixes, and a
+    leading ``形状詞 + な`` modifier (良質な人脈)."""
+    out: list[str] = []
+    run: list[str] = []
+    k = lo
+    while k < hi:
+        tag = tags[k]
+        if _is_noun(tag):
+            run.append(texts[k])
+        elif tag.startswith("形状詞") and not run and k + 2 < hi and texts[k + 1] == "な" and _is_noun(tags[k + 2]):
+            run.append(texts[k] + "な")
+            k += 1  # the な belongs to the run: 良質 + な + 人脈
+        elif run:
+            out.append("".join(run))
+            run = []
+        k += 1
+    if run:
+        out.append("".join(run))
+    return out
+
+
 def noun_phrases(doc: Doc, start: int, end: int) -> list[str]:
     """Noun runs in the character span [start, end) of ``doc``."""
     span = doc.char_span(start, end, alignment_mode="expand")
     if span is None:
         return []
-    out: list[str] = []
-    run: list[str] = []
     toks = list(span)
-    for k, t in enumerate(toks):
-        tag = t.tag_
-        if tag.startswith(_NOUNISH) and not tag.startswith(("名詞-数詞", "名詞-普通名詞-副詞可能")):
-            run.append(t.text)
-            continue
-        if (
-            tag.startswith("形状詞")
-            and k + 2 < len(toks)
-            and toks[k + 1].text == "な"
-            and toks[k + 2].tag_.startswith("名詞")
-        ):
-            if not run:
-                run.append(t.text + "な")
-                continue
-        if run:
-            out.append("".join(run))
-            run = []
-    if run:
-        out.append("".join(run))
-    return out
+    return _runs([t.text for t in toks], [t.tag_ for t in toks], 0, len(toks))
+
+
+def sentence_noun_phrases(doc: Doc, sents: Sequence[dict[str, Any]]) -> Iterator[tuple[dict[str, Any], list[str]]]:
+    """``(sentence, noun runs)`` for every sentence, in one pass over the Doc's tokens.
+
+    Sentences are in text order and do not overlap, so a token pointer only moves forward; a
+    sentence gets every token that overlaps it (as ``char_span(..., "expand")`` would).
+    """
+    texts = [t.text for t in doc]
+    tags = [t.tag_ for t in doc]
+    starts = [t.idx for t in doc]
+    ends = [i + len(x) for i, x in zip(starts, texts, strict=True)]
+    n = len(texts)
+    lo = 0
+    for s in sents:
+        while lo < n and ends[lo] <= s["start"]:
+            lo += 1
+        hi = lo
+        while hi < n and starts[hi] < s["end"]:
+            hi += 1
+        yield s, _runs(texts, tags, lo, hi) if s["end"] > s["start"] else []
 
 
 def extract_key_terms(doc: Doc, sents: list[dict[str, Any]], limit: int = MAX_TERMS) -> list[dict[str, Any]]:
     stop = load_wordlist("stop_nouns")
     counts: Counter[str] = Counter()
     quoted: Counter[str] = Counter()
-    for s in sents:
+    for s, terms in sentence_noun_phrases(doc, sents):
         if s["boilerplate"]:
             continue
-        for term in noun_phrases(doc, s["start"], s["end"]):
+        for term in terms:
             if term not in stop and len(term) >= 2 and not term.isdigit():
                 counts[term] += 1
         for m in _QUOTED.finditer(s["text"]):
@@ -77,8 +104,7 @@ def extract_key_terms(doc: Doc, sents: list[dict[str, Any]], limit: int = MAX_TE
     top = scored[:limit]
     best = top[0][0] if top else 1.0
     return [
-        {"term": term, "count": c, "score": round(score / best, 4), "quoted": term in quoted}
-        for score, term, c in top
+        {"term": term, "count": c, "score": round(score / best, 4), "quoted": term in quoted} for score, term, c in top
     ]
 
 
