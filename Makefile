@@ -28,6 +28,7 @@ lint: setup
 	$(BIN)/ruff format --check jinmyaku_nlp tests benchmarks tools
 
 bench: setup
+	$(BIN)/python -m pip install --quiet -e ".[bench]"
 	$(BIN)/python benchmarks/run_all.py
 
 clean:

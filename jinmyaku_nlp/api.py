@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping
+from contextlib import AbstractContextManager, nullcontext
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +27,13 @@ def default_nlp() -> Language:
     return _DEFAULT_NLP
 
 
+def _memory_zone(nlp: Language) -> AbstractContextManager[Any]:
+    """spaCy's memory zone: the words and strings a Doc adds to the vocab are freed with it, so a
+    worker's memory stays flat over millions of articles (the Analysis is plain data)."""
+    zone = getattr(nlp, "memory_zone", None)
+    return zone() if zone is not None else nullcontext()
+
+
 def analyze(
     text: str | bytes | Path,
     id: str | None = None,
@@ -47,8 +55,8 @@ def analyze(
         raise InputError(f"id must be a str, not {type(id).__name__}")
     doc_in = ingest(text, html=html, source=source)
     nlp = nlp or default_nlp()
-    doc = nlp(doc_in.text)
-    analysis = doc_to_analysis(doc, id=id, source=doc_in.source)
+    with _memory_zone(nlp):
+        analysis = doc_to_analysis(nlp(doc_in.text), id=id, source=doc_in.source)
     if doc_in.format != "text" or doc_in.encoding not in ("str", "utf-8"):
         analysis.meta = {"encoding": doc_in.encoding, "format": doc_in.format}
     return analysis

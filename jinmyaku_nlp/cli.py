@@ -15,6 +15,31 @@ from pathlib import Path
 from jinmyaku_nlp.errors import JinmyakuError
 
 EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE = 0, 1, 2
+EXIT_INTERRUPTED = 130
+
+ANALYZE_HELP = """\
+Analyse articles; every input article yields exactly one record (an analysis or an error record).
+
+PATH: a .txt/.html file (id = file name without extension); a folder (its .txt/.html/.htm files,
+recursively: each folder's files by name, then its sub-folders); a .jsonl (fields id, text); a
+.csv (header row with columns id and text); or - for standard input: JSONL when its first
+non-blank character is {, otherwise the whole of stdin is ONE article with id "stdin".
+A row without id gets <file stem>:<line or row>. Malformed rows become error records.
+Duplicate ids: the first keeps its id; a later one yields a duplicate_id error record with id
+<id>#<k> (its k-th occurrence).
+
+Output: jsonl (default; -o FILE or stdout, flushed per record); json (OUT/<id>.json per article,
+written atomically); parquet (datasets OUT/articles|sentences|patterns|claims/part-<n>.parquet,
+committed part by part in OUT/_done.jsonl); html (OUT/<id>.html per article, OUT/index.html,
+OUT/records.jsonl).
+
+--resume continues an interrupted run into the same output, whatever moment it was killed at:
+jsonl: complete lines are done (a torn last line is cut and redone); json: existing <id>.json
+files are done; html: records.jsonl; parquet: the ledger. No article is repeated or lost.
+
+Exit codes: 0 all articles analysed; 1 some articles failed (their error records are in the
+output); 2 usage error; 130 interrupted (run again with --resume).
+"""
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -24,15 +49,26 @@ def _parser() -> argparse.ArgumentParser:
     )
     sub = p.add_subparsers(dest="command", required=True)
 
-    a = sub.add_parser("analyze", help="analyse articles (files, folders, .jsonl, .csv, or - for stdin)")
+    a = sub.add_parser(
+        "analyze",
+        help="analyse articles (files, folders, .jsonl, .csv, or - for stdin)",
+        description=ANALYZE_HELP,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     a.add_argument("paths", nargs="+", metavar="PATH")
     a.add_argument("-o", "--out", help="output file (jsonl) or folder (json, html, parquet); default stdout for jsonl")
     a.add_argument("--format", choices=["jsonl", "json", "parquet", "html"], default="jsonl")
     a.add_argument("--jobs", type=int, default=1, metavar="N", help="worker processes (default 1)")
     a.add_argument("--resume", action="store_true", help="continue an interrupted run into the same output")
-    a.add_argument("--timeout", type=float, default=None, metavar="SECONDS", help="per-article time limit")
+    a.add_argument(
+        "--timeout",
+        type=float,
+        default=None,
+        metavar="SECONDS",
+        help="per-article time limit: a longer article becomes a timeout error record (uses worker processes)",
+    )
     a.add_argument("--quiet", action="store_true", help="no progress bar and no summary line")
-    a.add_argument("--batch-size", type=int, default=16, metavar="N", help="articles per worker task")
+    a.add_argument("--batch-size", type=int, default=16, metavar="N", help="articles sent to a worker at a time")
 
     e = sub.add_parser("evaluate", help="score predictions against gold annotations (SPEC §6)")
     e.add_argument("gold", nargs="+", metavar="GOLD", help="gold .json files or folders")
@@ -61,7 +97,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_USAGE
     except KeyboardInterrupt:
         print("jinmyaku: interrupted; run again with --resume to continue", file=sys.stderr)
-        return 130
+        return EXIT_INTERRUPTED
 
 
 def _analyze(args: argparse.Namespace) -> int:
@@ -73,6 +109,9 @@ def _analyze(args: argparse.Namespace) -> int:
     if args.format != "jsonl" and not args.out:
         print(f"jinmyaku: error: --format {args.format} writes a folder: give it with -o OUT", file=sys.stderr)
         return EXIT_USAGE
+    if args.timeout is not None and args.timeout <= 0:
+        print("jinmyaku: error: --timeout must be a positive number of seconds", file=sys.stderr)
+        return EXIT_USAGE
     summary = run_job(
         args.paths,
         out=args.out,
@@ -83,6 +122,8 @@ def _analyze(args: argparse.Namespace) -> int:
         quiet=args.quiet,
         batch_size=args.batch_size,
     )
+    if not args.quiet:
+        print(summary.line(), file=sys.stderr)
     return EXIT_SOME_FAILED if summary.errors else EXIT_OK
 
 

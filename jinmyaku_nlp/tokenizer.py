@@ -13,22 +13,26 @@ proportion to its length and NUL bytes (which end a C string) never truncate the
 from __future__ import annotations
 
 import csv
+import re
 from collections.abc import Iterator
 from typing import Any
 
+import numpy
+from spacy.attrs import LEMMA, MORPH, POS, TAG
 from spacy.lang.ja.tag_map import TAG_MAP
-from spacy.symbols import POS
+from spacy.parts_of_speech import IDS
 from spacy.tokens import Doc
 from spacy.util import registry
 from spacy.vocab import Vocab
 
-from jinmyaku_nlp.errors import JinmyakuError
+from jinmyaku_nlp.errors import InputError, JinmyakuError
 
 #: MeCab reads at most this many characters at a time; chunks end at a line break when possible.
 CHUNK_CHARS = 4096
-_FEATURE_CACHE_MAX = 300_000
-_UNKNOWN_FEATURES = ("", "X", "", "")  # tag, pos, morph, lemma for text MeCab cannot analyse
+_FEATURE_CACHE_MAX = 100_000  # ~20 MB at most: memory stays flat over a corpus
+_UNKNOWN_FEATURES = ("", "X", "", "")  # tag, pos, morph, lemma (= the word) for text MeCab cannot place
 _SPACE_TAG = "空白"
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def _ud_pos(tag: str) -> str:
@@ -65,14 +69,26 @@ def _clean(value: str) -> str:
     return "" if value in ("*", "") else value
 
 
+#: per-token row for ``Doc.from_array``: TAG hash, POS id, MORPH hash, LEMMA hash (0 = the word itself)
+Row = tuple[int, int, int, int]
+_ATTRS = (TAG, POS, MORPH, LEMMA)
+
+
 class FugashiTokenizer:
-    """A spaCy tokenizer over fugashi's MeCab with unidic-lite; picklable (the Tagger is rebuilt)."""
+    """A spaCy tokenizer over fugashi's MeCab with unidic-lite; picklable (the Tagger is rebuilt).
+
+    Speed: each distinct MeCab feature string is parsed once into a row of spaCy hashes (cached),
+    the per-token loop only appends a word and a row, and the Doc is filled in one ``from_array``
+    call instead of letting ``Doc(tags=, morphs=, lemmas=)`` parse strings token by token.
+    """
 
     def __init__(self, vocab: Vocab) -> None:
         self.vocab = vocab
         self._tagger = _make_tagger()
-        self._cache: dict[str, tuple[str, str, str, str]] = {}
+        self._cache: dict[str, Row] = {}
         self._pos_cache: dict[str, str] = {}
+        self._space_row: Row = self._row(_SPACE_TAG, "SPACE", "", "")
+        self._unknown_row: Row = self._row(*_UNKNOWN_FEATURES)
 
     def __reduce__(self) -> tuple[Any, ...]:
         return (FugashiTokenizer, (self.vocab,))
@@ -91,64 +107,77 @@ class FugashiTokenizer:
         return self
 
     def __call__(self, text: str) -> Doc:
+        if _SURROGATE.search(text):  # neither MeCab nor spaCy's StringStore can encode them
+            raise InputError(
+                "the text contains lone surrogate code points (a broken UTF-16 decode?); "
+                "repair it first, e.g. text.encode('utf-8', 'replace').decode('utf-8')"
+            )
         words: list[str] = []
-        tags: list[str] = []
-        pos: list[str] = []
-        morphs: list[str] = []
-        lemmas: list[str] = []
-        for word, (tag, upos, morph, lemma) in self.tokens(text):
-            words.append(word)
-            tags.append(tag)
-            pos.append(upos)
-            morphs.append(morph)
-            lemmas.append(lemma or word)
-        doc = Doc(
-            self.vocab,
-            words=words,
-            spaces=[False] * len(words),
-            tags=tags,
-            pos=pos,
-            morphs=morphs,
-            lemmas=lemmas,
-        )
-        if doc.text != text:  # an invariant, not input validation: it would be our bug
+        rows: list[Row] = []
+        for chunk_start, chunk_end in _chunks(text):
+            self._tag_chunk(text[chunk_start:chunk_end], words, rows)
+        if "".join(words) != text:  # an invariant, not input validation: it would be our bug
             raise JinmyakuError("internal error: the tokenizer did not reproduce its input text")
+        doc = Doc(self.vocab, words=words, spaces=[False] * len(words))
+        if words:
+            add = self.vocab.strings.add
+            # Rows with lemma 0 take the word itself (whitespace, unknown words without a lemma).
+            table = [row if row[3] else (row[0], row[1], row[2], add(w)) for w, row in zip(words, rows, strict=True)]
+            # MORPH costs most here (spaCy re-adds each token's analysis), still ~3x less than
+            # Doc(morphs=...) parsing strings per token.
+            doc.from_array(_ATTRS, numpy.array(table, dtype="uint64"))
         return doc
 
     def tokens(self, text: str) -> Iterator[tuple[str, tuple[str, str, str, str]]]:
         """``(word, (tag, pos, morph, lemma))`` for every token, whitespace included, in order."""
-        for chunk_start, chunk_end in _chunks(text):
-            yield from self._chunk_tokens(text, chunk_start, chunk_end)
+        for t in self(text):
+            yield t.text, (t.tag_, t.pos_, str(t.morph), t.lemma_)
 
-    def _chunk_tokens(
-        self, text: str, start: int, end: int
-    ) -> Iterator[tuple[str, tuple[str, str, str, str]]]:
-        chunk = text[start:end]
-        fed = chunk.replace("\x00", " ") if "\x00" in chunk else chunk
+    def _tag_chunk(self, chunk: str, words: list[str], rows: list[Row]) -> None:
+        """Append the words and rows of one chunk; every character of ``chunk`` lands in a word."""
+        fed = _feedable(chunk)
+        cache = self._cache
+        space_row = self._space_row
         cursor = 0
-        n = len(chunk)
         for node in self._tagger(fed):
             surface = node.surface
             if not surface:
                 continue
-            found = fed.find(surface, cursor)
-            if found < 0:  # MeCab changed the text (should not happen): keep the rest as one token
-                break
-            if found > cursor:
-                yield from _gap_tokens(chunk[cursor:found])
-            word = chunk[found : found + len(surface)]
-            if word.isspace():
-                yield word, (_SPACE_TAG, "SPACE", "", word)
+            if fed.startswith(surface, cursor):
+                found = cursor
             else:
-                yield word, self._features(node.feature_raw)
+                found = fed.find(surface, cursor)
+                if found < 0:  # MeCab changed the text (should not happen): keep the rest as gap
+                    break
+                self._gap(chunk[cursor:found], words, rows)
             cursor = found + len(surface)
-        if cursor < n:
-            yield from _gap_tokens(chunk[cursor:n])
+            word = chunk[found:cursor] if fed is not chunk else surface
+            words.append(word)
+            if word.isspace():
+                rows.append(space_row)
+                continue
+            raw = node.feature_raw
+            row = cache.get(raw)
+            rows.append(row if row is not None else self._features(raw))
+        if cursor < len(chunk):
+            self._gap(chunk[cursor:], words, rows)
 
-    def _features(self, raw: str) -> tuple[str, str, str, str]:
-        hit = self._cache.get(raw)
-        if hit is not None:
-            return hit
+    def _gap(self, gap: str, words: list[str], rows: list[Row]) -> None:
+        for word, is_space in _gap_tokens(gap):
+            words.append(word)
+            rows.append(self._space_row if is_space else self._unknown_row)
+
+    def _row(self, tag: str, upos: str, morph: str, lemma: str) -> Row:
+        # Cached rows outlive a Doc: their strings must survive spaCy's memory zones.
+        strings = self.vocab.strings
+        return (
+            strings.add(tag, allow_transient=False),
+            IDS[upos],
+            self.vocab.morphology.add(morph),
+            strings.add(lemma, allow_transient=False) if lemma else 0,
+        )
+
+    def _features(self, raw: str) -> Row:
         f = _split_features(raw)
         if len(f) < 6:
             f = f + ["*"] * (6 - len(f))
@@ -167,7 +196,7 @@ class FugashiTokenizer:
             feats.append(f"Reading={_morph_value(f[17])}")
         if len(f) > 10 and _clean(f[10]):
             feats.append(f"Base={_morph_value(f[10])}")
-        value = (tag, upos, "|".join(feats), lemma)
+        value = self._row(tag, upos, "|".join(feats), lemma)
         if len(self._cache) >= _FEATURE_CACHE_MAX:
             self._cache.clear()
         self._cache[raw] = value
@@ -179,17 +208,23 @@ def _morph_value(value: str) -> str:
     return value.replace("|", "｜").replace("=", "＝").replace(",", "，")
 
 
-def _gap_tokens(gap: str) -> Iterator[tuple[str, tuple[str, str, str, str]]]:
-    """Text MeCab skipped or could not place: whitespace runs and single characters."""
+def _feedable(chunk: str) -> str:
+    """``chunk`` as MeCab can take it, same length: NUL would end the C string, so it becomes a
+    space for MeCab; words are still cut from the original chunk."""
+    return chunk.replace("\x00", " ") if "\x00" in chunk else chunk
+
+
+def _gap_tokens(gap: str) -> Iterator[tuple[str, bool]]:
+    """Text MeCab skipped or could not place: whitespace runs, and single other characters."""
     run_start = 0
     for k in range(1, len(gap) + 1):
         if k == len(gap) or gap[k].isspace() != gap[run_start].isspace():
             piece = gap[run_start:k]
             if piece.isspace():
-                yield piece, (_SPACE_TAG, "SPACE", "", piece)
+                yield piece, True
             else:
                 for ch in piece:
-                    yield ch, (_UNKNOWN_FEATURES[0], "X", "", ch)
+                    yield ch, False
             run_start = k
 
 
