@@ -16,7 +16,7 @@ $(VENV)/.installed: pyproject.toml
 
 demo: setup
 	rm -rf $(DEMO)
-	$(BIN)/jinmyaku analyze corpus --quiet -o $(DEMO)/analyses.jsonl
+	$(BIN)/jinmyaku analyze corpus/aozora/*.txt corpus/livedoor/*/*-*.txt --quiet -o $(DEMO)/analyses.jsonl
 	$(BIN)/jinmyaku report $(DEMO)/analyses.jsonl -o $(DEMO)/report
 	@echo "open $(DEMO)/report/index.html"
 

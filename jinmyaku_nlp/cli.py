@@ -69,11 +69,21 @@ def _parser() -> argparse.ArgumentParser:
     )
     a.add_argument("--quiet", action="store_true", help="no progress bar and no summary line")
     a.add_argument("--batch-size", type=int, default=16, metavar="N", help="articles sent to a worker at a time")
+    a.add_argument(
+        "--dask",
+        metavar="SCHEDULER",
+        help="analyse on a Dask cluster: a scheduler address (tcp://host:8786) or 'local' for a "
+        "LocalCluster of --jobs processes (needs: pip install 'jinmyaku-nlp[dask]'; see docs/dask.md)",
+    )
 
     e = sub.add_parser("evaluate", help="score predictions against gold annotations (SPEC §6)")
     e.add_argument("gold", nargs="+", metavar="GOLD", help="gold .json files or folders")
     e.add_argument("--pred", metavar="DIR", help="predictions (<id>.json folder or .jsonl); default: analyse")
     e.add_argument("--table", action="store_true", help="print a readable table instead of JSON")
+
+    r = sub.add_parser("report", help="HTML reports from analysis records (.jsonl files or <id>.json folders)")
+    r.add_argument("records", nargs="+", metavar="RECORDS", help="jsonl files of records, or folders of <id>.json")
+    r.add_argument("-o", "--out", required=True, help="output folder: <id>.html per article and index.html")
 
     s = sub.add_parser("show", help="show one article in the terminal")
     s.add_argument("file", metavar="FILE", help="a .txt/.html article or a .json analysis record")
@@ -91,6 +101,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _analyze(args)
         if args.command == "evaluate":
             return _evaluate(args)
+        if args.command == "report":
+            return _report(args)
         return _show(args)
     except JinmyakuError as exc:
         print(f"jinmyaku: error: {exc}", file=sys.stderr)
@@ -112,6 +124,8 @@ def _analyze(args: argparse.Namespace) -> int:
     if args.timeout is not None and args.timeout <= 0:
         print("jinmyaku: error: --timeout must be a positive number of seconds", file=sys.stderr)
         return EXIT_USAGE
+    if args.dask:
+        return _analyze_dask(args)
     summary = run_job(
         args.paths,
         out=args.out,
@@ -127,6 +141,23 @@ def _analyze(args: argparse.Namespace) -> int:
     return EXIT_SOME_FAILED if summary.errors else EXIT_OK
 
 
+def _analyze_dask(args: argparse.Namespace) -> int:
+    if args.timeout is not None:
+        print("jinmyaku: error: --timeout is not available with --dask", file=sys.stderr)
+        return EXIT_USAGE
+    try:
+        from jinmyaku_nlp.dask import run_job as run_dask_job
+    except ImportError as exc:  # the optional extra is missing: the message says what to install
+        print(f"jinmyaku: error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    summary = run_dask_job(
+        args.paths, scheduler=args.dask, out=args.out, fmt=args.format, resume=args.resume, n_workers=args.jobs
+    )
+    if not args.quiet:
+        print(summary.line(), file=sys.stderr)
+    return EXIT_SOME_FAILED if summary.errors else EXIT_OK
+
+
 def _evaluate(args: argparse.Namespace) -> int:
     from jinmyaku_nlp.evaluate import evaluate, format_report
 
@@ -136,6 +167,16 @@ def _evaluate(args: argparse.Namespace) -> int:
     else:
         print(json.dumps(result, ensure_ascii=False, indent=1))
     return EXIT_OK
+
+
+def _report(args: argparse.Namespace) -> int:
+    from jinmyaku_nlp.io import read_records
+    from jinmyaku_nlp.report import write_reports
+
+    summary = write_reports(read_records([Path(p) for p in args.records]), args.out)
+    print(summary.overview)
+    print(f"report: {summary.index}")
+    return EXIT_SOME_FAILED if summary.errors else EXIT_OK
 
 
 def _show(args: argparse.Namespace) -> int:

@@ -462,17 +462,41 @@ class HtmlSink:
         index = self.folder / HTML_INDEX
         tmp = index.with_name(f".{index.name}.tmp-{os.getpid()}")
         try:
-            write_corpus(_read_records(self.folder / HTML_RECORDS), tmp)
+            write_corpus(read_records([self.folder / HTML_RECORDS]), tmp)
             os.replace(tmp, index)
         finally:
             with contextlib.suppress(OSError):
                 tmp.unlink()
 
 
-def _read_records(path: Path) -> Iterator[dict[str, Any]]:
-    with path.open("rb") as f:
-        for line in f:
-            yield json.loads(line)
+def read_records(paths: Sequence[Path]) -> Iterator[dict[str, Any]]:
+    """Analysis/error records back from ``jinmyaku analyze`` output: .jsonl files (one record a
+    line) or folders of ``<id>.json`` files. A line that is not a JSON object is an InputError
+    naming the file and line (a torn last line of an interrupted run included: resume it first)."""
+    for path in paths:
+        if path.is_dir():
+            for file in sorted(path.glob("*.json")):
+                yield _parse_record(file.read_bytes(), file, None)
+            continue
+        try:
+            f = path.open("rb")
+        except OSError as exc:
+            raise InputError(f"cannot read {path}: {exc.strerror or exc}") from exc
+        with f:
+            for lineno, line in enumerate(f, 1):
+                if line.strip():
+                    yield _parse_record(line, path, lineno)
+
+
+def _parse_record(data: bytes, path: Path, lineno: int | None) -> dict[str, Any]:
+    where = f"{path}:{lineno}" if lineno is not None else str(path)
+    try:
+        record = json.loads(data)
+    except ValueError as exc:
+        raise InputError(f"{where}: not a JSON record ({exc})") from exc
+    if not isinstance(record, dict) or "id" not in record:
+        raise InputError(f"{where}: not an analysis or error record (a JSON object with an 'id')")
+    return record
 
 
 #: the Parquet tables of ``--format parquet`` (export.py row builders and columns)

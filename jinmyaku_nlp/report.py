@@ -899,6 +899,22 @@ class CorpusReport:
         ranked = sorted(self.terms.items(), key=lambda kv: (-kv[1][0], -kv[1][1], kv[0]))
         return [(t, v[0], v[1]) for t, v in ranked[: self.top_terms]]
 
+    def overview(self) -> str:
+        """A few plain-text lines summarising the batch (printed by ``jinmyaku report``)."""
+        t = self.total
+        per_article = t.claims / t.articles if t.articles else 0.0
+        acts = ", ".join(f"{a} {t.acts[a]}" for a in ACT_TYPES)
+        patterns = ", ".join(f"{p} {t.pattern_types[p]}" for p in PATTERN_TYPES)
+        terms = ", ".join(term for term, _, _ in self.top_key_terms()[:8])
+        return "\n".join(
+            [
+                f"{t.articles} articles ({self.n_errors} errors), {t.sentences} sentences, {t.chars} characters",
+                f"acts: {acts}",
+                f"patterns: {patterns} ({t.density:.2f} per 1,000 characters)",
+                f"claims: {t.claims} ({per_article:.1f} per article); key terms: {terms}",
+            ]
+        )
+
     def render(self, *, reports_dir: str | Path | None = None, title: str = "jinmyaku corpus report") -> str:
         """The corpus page. With ``reports_dir``, ranked articles link to ``<id>.html`` files found there."""
         rows = self.ranked_articles()
@@ -1137,6 +1153,8 @@ class ReportSummary:
     articles: int
     errors: int
     index: Path
+    #: plain-text overview of the batch (:meth:`CorpusReport.overview`)
+    overview: str = ""
 
 
 def write_reports(
@@ -1157,7 +1175,7 @@ def write_reports(
         report.add(record)
     index = folder / "index.html"
     index.write_text(report.render(reports_dir=folder, title=title), encoding="utf-8")
-    return ReportSummary(report.n_articles, report.n_errors, index)
+    return ReportSummary(report.n_articles, report.n_errors, index, report.overview())
 
 
 def _record_id(record: Analysis | Mapping[str, Any]) -> str:

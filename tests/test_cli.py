@@ -141,9 +141,33 @@ def test_parquet_empty_batch_still_typed(tmp_path: Path) -> None:
     assert t.num_rows == 0 and str(t.schema.field("rank").type) == "int64"
 
 
-@pytest.mark.xfail(strict=False, reason="report.write_article/write_corpus are being written in report.py")
 def test_html_reports_and_index(corpus: Path, tmp_path: Path) -> None:
     out = tmp_path / "html"
     assert main(["analyze", str(corpus), "--format", "html", "-o", str(out), "--quiet"]) == EXIT_OK
     assert len(list(out.glob("art*.html"))) == 20
     assert (out / "index.html").read_text(encoding="utf-8").lstrip().lower().startswith("<!doctype html")
+
+
+def test_report_from_jsonl_records(corpus: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    records = tmp_path / "out.jsonl"
+    assert main(["analyze", str(corpus), "-o", str(records), "--quiet"]) == EXIT_OK
+    capsys.readouterr()
+    assert main(["report", str(records), "-o", str(tmp_path / "report")]) == EXIT_OK
+    printed = capsys.readouterr().out
+    assert printed.startswith("20 articles (0 errors)")
+    assert "patterns: question_answer" in printed
+    assert len(list((tmp_path / "report").glob("art*.html"))) == 20
+    assert (tmp_path / "report" / "index.html").is_file()
+
+
+def test_report_rejects_a_broken_record_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    records = tmp_path / "bad.jsonl"
+    records.write_text('{"id": "a", "error": {"type": "x", "message": "y"}}\n{"torn": \n', encoding="utf-8")
+    assert main(["report", str(records), "-o", str(tmp_path / "r")]) == EXIT_USAGE
+    assert f"{records}:2: not a JSON record" in capsys.readouterr().err
+
+
+def test_dask_option_needs_no_timeout(corpus: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code = main(["analyze", str(corpus), "--dask", "local", "--timeout", "5", "-o", str(tmp_path / "o.jsonl")])
+    assert code == EXIT_USAGE
+    assert "--timeout is not available with --dask" in capsys.readouterr().err
