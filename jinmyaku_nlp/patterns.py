@@ -19,7 +19,7 @@ from typing import Any
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from jinmyaku_nlp.lexicon import LEAD, TRAIL, CueRule, load_rules, match_rule, read_data
+from jinmyaku_nlp.lexicon import LEAD, TRAIL, CueRule, load_rules, load_wordlist, match_rule, read_data
 from jinmyaku_nlp.pipeline import SPANS_ACTS, SPANS_PATTERNS, state
 from jinmyaku_nlp.record import ACT_TYPES
 
@@ -27,6 +27,8 @@ CUE_LABELS = (
     "belief",
     "belief_inline",
     "expectation",
+    "expectation_inline",
+    "counter_view",
     "overturn",
     "concession",
     "concession_inline",
@@ -81,12 +83,95 @@ _ANSWER_OPENERS = re.compile(
 _ACK = re.compile(r"^(?:そうですよね|そうですね|そうでしょう|そうだよね|なるほど|ええ|うん)[。！!…]*$")
 #: a speaker label opening an interview or consultation turn; group 1 marks the interviewer's turn
 _SPEAKER = re.compile(
-    r"^(?:(―{2,}|—{2,}|ー{3,}|[QＱ][:：]|問[:：])|（[^）]{1,10}）|[AＡ答][:：]|"
+    r"^(?:(―{2,}|—{2,}|ー{3,}|[QＱ][:：．.]|問[:：])|（[^）]{1,10}）|[AＡ答][:：]|"
     r"[^\s、。「」（）:：]{1,12}(?:（[^）]{1,12}）)?[:：])"
 )
 #: how far back a question's turn label may sit (a consultation letter of a few sentences)
 TURN_LOOKBACK = 8
 _DASHES = re.compile(r"^[―—ー‐-]+")
+#: 〜はどうか？ asks "what about X" (a wh-question), unlike the embedded 〜かどうか
+_WH_DOUKA = re.compile(r"(?<!か)どうか[!！]?[?？]?$")
+#: a reply that talks about the answer itself (答えは…, 答えが出る問題ではない, 結論から言うと)
+_ANSWER_TALK = re.compile(r"答え(?:は|が|も|と)|結論(?:は|から|を言)")
+#: a request for information: the consultation's "please tell me" and the survey question
+_INFO_REQUEST = re.compile(
+    r"(?:(?:を|が|か|は|あれば|なら|ら)、?(?:ぜひ)?(?:教えて|聞かせて)(?:ください|下さい|くださいませ|欲しい|ほしい)"
+    r"|(?:アドバイス|ご意見|ご教示)(?:を)?(?:ください|下さい|お願いします|お願い致します))(?:ね|よ)?[。！!]*$"
+)
+#: the heading or label that opens the reply of a Q&A column (＜鑑定結果＞, 〜からのアドバイス, 今回の説教, A：)
+_REPLY_MARK = re.compile(
+    r"鑑定結果|回答|アドバイス|お答え|答え|説教|返答|診断結果|アンサー|Answer|ANSWER|^[「『【＜<（(]?[AＡ答][:：]"
+)
+#: the courtesies that open a reply before its content (カオリさん、はじめまして。 …と申します。 …というご相談ですね。)
+_REPLY_COURTESY = re.compile(
+    r"はじめまして|初めまして|こんにちは|こんばんは|^どうも|と申します|ご相談(?:ですね|ありがとう|いただ)|お便り|"
+    r"ご質問(?:ですね|ありがとう)|お答えします"
+)
+#: the longest heading read as a reply-section heading (＜鑑定結果＞, 山葵姐さんからの激辛アドバイス)
+REPLY_HEADING_CHARS = 24
+#: how many sentences of a reply section make its answer role (the first content sentences)
+REPLY_ANSWER = 2
+#: an item of a ranking or list (第2位：…, No.3, 3位) — a question just before it is a teaser of the item
+_ITEM_MARK = re.compile(
+    r"^[\s【■●◆★☆＜<]*(?:第?[0-9０-９一二三四五六七八九十]+位|No\.?\s?[0-9０-９]+|[0-9０-９]+[.．)）])"
+)
+#: how far ahead an item marker makes a question a teaser
+TEASER_REACH = 3
+
+
+@dataclass(frozen=True, slots=True)
+class Lex:
+    """The content words of a sentence (lemmas of nouns, verbs, adjectives) and its main predicate."""
+
+    content: frozenset[str] = frozenset()
+    #: the last verb or adjective: the predicate a yes/no answer repeats (知っていますか → 知る)
+    pred: str = ""
+    #: the topics (noun + は, outside quotes) in order, each with how the clause before it was cut:
+    #: "but" after が、／けど、, "comma" after another 、, "" when no clause boundary came between
+    topics: tuple[tuple[str, str], ...] = ()
+
+
+_CONTENT_POS = ("NOUN", "PROPN", "VERB", "ADJ")
+_CLAUSE_CUT = re.compile(r"^(?:が|けど|けれど|けれども|のに|ものの)$")
+
+
+def _stop_lemmas() -> frozenset[str]:
+    return load_wordlist("patterns_stop_lemmas")
+
+
+def sentence_lex(tokens: Sequence[Any]) -> Lex:
+    """The :class:`Lex` of one sentence from its spaCy tokens (lemma, pos_, tag_)."""
+    stop = _stop_lemmas()
+    content: set[str] = set()
+    pred = ""
+    topics: list[tuple[str, str]] = []
+    cut = ""
+    depth = 0
+    prev: Any = None
+    for t in tokens:
+        lemma = t.lemma_ or t.text
+        if t.text in ("「", "『"):
+            depth += 1
+        elif t.text in ("」", "』"):
+            depth = max(0, depth - 1)
+        elif depth == 0 and t.text in ("、", ",") and prev is not None:
+            cut = "but" if _CLAUSE_CUT.match(prev.text) else (cut or "comma")
+        elif depth == 0 and t.text == "は" and t.tag_.startswith("助詞-係助詞") and prev is not None:
+            if prev.pos_ in ("NOUN", "PROPN", "PRON"):
+                topics.append((prev.lemma_ or prev.text, cut))
+                cut = ""
+        prev = t
+        if t.pos_ not in _CONTENT_POS or lemma in stop or t.text in stop or (len(lemma) < 2 and "ぁ" <= lemma <= "ん"):
+            continue
+        if t.tag_.startswith(("接尾辞", "名詞-数詞")):
+            continue
+        content.add(lemma)
+        if t.pos_ in ("VERB", "ADJ") or "サ変" in t.tag_:
+            pred = lemma  # a noun (…問題があるのだろうか) is what is asked about, not the predicate
+    return Lex(frozenset(content), pred, tuple(topics))
+
+
+NO_LEX = Lex()
 
 
 def _body_text(s: dict[str, Any]) -> str:
@@ -129,7 +214,10 @@ def _turn_of(sents: Sequence[dict[str, Any]], q: int) -> tuple[str, bool] | None
             return None
         label = _speaker(sents[j])
         if label is not None:
-            return label if label[1] else None
+            # a dash opens an interviewer's turn only when it asks (―――…でしょうか？); in an
+            # essay 「――もちろんそれはいい事です。」 is a dash of style, not a speaker
+            asks = "question" in sents[j]["acts"] or not _DASHES.match(label[0])
+            return label if label[1] and asks else None
     return None
 
 
@@ -137,33 +225,49 @@ def _plain(s: dict[str, Any]) -> bool:
     return not (s["heading"] or s["boilerplate"])
 
 
-def find_answer(sents: Sequence[dict[str, Any]], q: int, window: int = ANSWER_WINDOW) -> list[int]:
+def find_answer(
+    sents: Sequence[dict[str, Any]],
+    q: int,
+    window: int = ANSWER_WINDOW,
+    lex: Sequence[Lex] | None = None,
+) -> list[int]:
     """Indices of the sentences that answer the question at ``q`` ([] if it goes unanswered).
 
     - In an interview or consultation (speaker labels: ———, Q：, 水谷：, （Sさん）), the answer is
       the first sentence of the next speaker's turn.
+    - In a Q&A column the reply section (＜鑑定結果＞, 〜からのアドバイス, A：) that follows the
+      consultation answers its last question, however long the letter was: the answer is the
+      reply's first content sentences (greetings and 〜というご相談ですね set aside).
+    - A question just before a list item (第2位：…) is that item's teaser: the answer is elsewhere.
     - A question that asserts its answer (おかしくないですか) is answered only by a reply that
       starts with an answer opener (そうです, いいえ, もちろん...) right after it.
     - Otherwise, after any chain of further questions and acknowledgements (そうですよね。), the
-      first declarative sentence answers a wh-question (何, どう, なぜ...) or, for a yes/no
-      question, starts with an answer opener.
-    Headings and boilerplate end the search.
+      first declarative sentence answers a wh-question (何, どう, なぜ...); a yes/no question or a
+      request for information (〜を教えてください) is answered by it when it starts with an answer
+      opener, talks of the answer (答えは…), or repeats the asked predicate (知っていますか? →
+      「知っている」が半数) — ``lex`` gives the content words for that echo.
+    Other headings and boilerplate end the search.
     """
     end = min(len(sents), q + 1 + window)
     turn = _turn_of(sents, q)
     if turn is not None:
         return _answer_turn(sents, q, end, turn)
-    if is_assertive_question(sents[q]):
+    if _is_teaser(sents, q):
+        return []
+    asked_in_reply = _in_reply(sents, q)
+    text = TRAIL.sub("", sents[q]["text"])
+    request = "question" not in sents[q]["acts"] and _INFO_REQUEST.search(text) is not None
+    if is_assertive_question(sents[q]) and not request:
         k = q + 1
         if k < end and _plain(sents[k]) and _YES_NO.match(_body_text(sents[k])):
             return [k]
-        return []
-    wh = bool(_OPEN_QUESTION.search(sents[q]["text"]))
+        return _reply_section(sents, k) if k < end and not asked_in_reply and _is_reply_mark(sents[k]) else []
+    wh = not request and bool(_OPEN_QUESTION.search(sents[q]["text"]) or _WH_DOUKA.search(text))
     answers: list[int] = []
     for k in range(q + 1, end):
         s = sents[k]
         if not _plain(s):
-            break
+            return _reply_section(sents, k) if not (answers or asked_in_reply) and _is_reply_mark(s) else []
         if "question" in s["acts"]:
             if answers:
                 break
@@ -172,9 +276,13 @@ def find_answer(sents: Sequence[dict[str, Any]], q: int, window: int = ANSWER_WI
         if _ACK.match(body):
             answers.append(k)
             continue
+        if _REPLY_COURTESY.search(body) and not answers:
+            continue  # どうもチリだよ。今日も悩みにお答えします♪ — the reply has not begun yet
+        if _REPLY_LABEL.match(body) and not asked_in_reply:
+            return _reply_section(sents, k)  # the consultation ends: A：… replies
         if s["features"].get("mood") in ("volitional", "imperative") and not answers:
             break  # 本日はそのあたりを掘り下げていってみましょう: announces, does not answer
-        if wh or _ANSWER_OPENERS.match(body):
+        if wh or _ANSWER_OPENERS.match(body) or _ANSWER_TALK.search(body) or _echoes(lex, q, k, end, request):
             answers.append(k)
             if len(body) <= BARE_ANSWER_CHARS and k + 1 < end and _plain(sents[k + 1]):
                 answers.append(k + 1)  # そうなんです。 + the content
@@ -183,26 +291,93 @@ def find_answer(sents: Sequence[dict[str, Any]], q: int, window: int = ANSWER_WI
     return []
 
 
+#: a reply turn opened by its label (A：…, 回答：…) right after the consultation
+_REPLY_LABEL = re.compile(r"^[「『【＜<（(]?(?:[AＡ答]|回答)[:：]")
+
+
+def _is_reply_mark(s: dict[str, Any]) -> bool:
+    """A heading (or label line) that opens the reply section of a Q&A column."""
+    text = _body_text(s)
+    if s["heading"]:
+        # a section heading, not the article's title (「…」 - 辛口説教部屋 vol.25)
+        return len(text) <= REPLY_HEADING_CHARS and _REPLY_MARK.search(text) is not None
+    return _REPLY_LABEL.match(text) is not None
+
+
+#: how far back a reply mark is looked for to tell a question of the reply from one of the letter
+REPLY_LOOKBACK = 40
+
+
+def _in_reply(sents: Sequence[dict[str, Any]], q: int) -> bool:
+    """Whether ``q`` sits in a reply section already (the counsellor's own questions)."""
+    return any(_is_reply_mark(sents[j]) for j in range(q - 1, max(-1, q - 1 - REPLY_LOOKBACK), -1))
+
+
+def _reply_section(sents: Sequence[dict[str, Any]], mark: int) -> list[int]:
+    """The first content sentences of the reply section opened at ``mark`` (a heading or A：…)."""
+    start = mark if not sents[mark]["heading"] else mark + 1
+    found: list[int] = []
+    for k in range(start, min(len(sents), start + 2 * ANSWER_WINDOW)):
+        s = sents[k]
+        if s["boilerplate"]:
+            continue
+        if s["heading"]:
+            break
+        body = _body_text(s)
+        if _REPLY_COURTESY.search(body) or s["features"].get("mood") == "volitional":
+            continue  # カオリさん、はじめまして。 / …というご相談ですね。 / 聞いてみましょう。
+        found.append(k)
+        if len(found) == REPLY_ANSWER:
+            break
+    return found
+
+
+def _is_teaser(sents: Sequence[dict[str, Any]], q: int) -> bool:
+    """A question closing a list item's blurb: the next item (第3位：…) follows within a few sentences."""
+    return any(_ITEM_MARK.match(sents[k]["text"]) for k in range(q + 1, min(len(sents), q + 1 + TEASER_REACH)))
+
+
+def _echoes(lex: Sequence[Lex] | None, q: int, k: int, end: int, request: bool) -> bool:
+    """Whether sentence ``k`` repeats what the yes/no question (or request) ``q`` asks about.
+
+    A yes/no answer repeats the asked predicate (使ったことがありますか? → 「使ったことがある」は8%);
+    the answer to a request shares a content word with it, in ``k`` or the sentence after
+    (行ってみたい施設を教えてください → 1番多かったのは温泉 … 施設名では…).
+    """
+    if lex is None:
+        return False
+    if request:
+        words = lex[k].content | (lex[k + 1].content if k + 1 < end else frozenset())
+        return bool(lex[q].content & words)
+    return bool(lex[q].pred) and lex[q].pred in lex[k].content
+
+
 def _answer_turn(sents: Sequence[dict[str, Any]], q: int, end: int, turn: tuple[str, bool]) -> list[int]:
-    label, _ = turn
+    label, asker = turn
+    unlabelled: list[int] = []
     for k in range(q + 1, end):
         s = sents[k]
         if not _plain(s):
-            return []
+            break
         other = _speaker(s)
         if other is not None and other[0] != label and not other[1]:
             return [k]
-    return []
+        if other is None and not unlabelled and "question" not in s["acts"]:
+            unlabelled.append(k)
+        if other is not None and other[1]:
+            break  # the interviewer asks again before anyone answered
+    # Q．… with answers that carry no label: the interviewee's reply is what follows the question
+    return unlabelled if asker else []
 
 
-def mark_rhetorical(sents: list[dict[str, Any]]) -> None:
+def mark_rhetorical(sents: list[dict[str, Any]], lex: Sequence[Lex] | None = None) -> None:
     """Add ``rhetorical_question`` to questions of assertive form that the author leaves unanswered."""
     for k, s in enumerate(sents):
         if not is_main_question(s) or "rhetorical_question" in s["acts"] or not _plain(s):
             continue
         if "call_to_action" in s["acts"] or "summary" in s["acts"] or not is_assertive_question(s):
             continue
-        if find_answer(sents, k):
+        if find_answer(sents, k, lex=lex):
             continue
         m = _ASSERTIVE_FORM.search(s["text"].rstrip().rstrip("。．."))
         if m is None:
@@ -225,6 +400,12 @@ class Context:
     #: per sentence: cue label -> cue dict
     cues: list[dict[str, dict[str, Any]]]
     found: list[dict[str, Any]] = field(default_factory=list)
+    #: per sentence: content words for the lexical checks (empty profiles when not given)
+    lex: list[Lex] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        if len(self.lex) != len(self.sents):
+            self.lex = [NO_LEX] * len(self.sents)
 
     def body(self, k: int) -> bool:
         s = self.sents[k]
@@ -278,27 +459,70 @@ def _asks(ctx: Context, k: int) -> bool:
     )
 
 
+def _requests(ctx: Context, k: int) -> bool:
+    """A request for information (何か対処法があれば教えて下さい) asks like a question."""
+    s = ctx.sents[k]
+    return ctx.body(k) and "question" not in s["acts"] and _INFO_REQUEST.search(s["text"]) is not None
+
+
+def _replies(ctx: Context, k: int, nxt: int) -> bool:
+    """Sentence ``nxt`` opens the answerer's turn after the interviewer's question ``k``
+    (———…どんな合コンでしょうか？ 水谷：“気遣いの見える合コン”でしょうか。)."""
+    turn = _turn_of(ctx.sents, k)
+    other = _speaker(ctx.sents[nxt])
+    return turn is not None and turn[1] and other is not None and not other[1]
+
+
 def detect_question_answer(ctx: Context) -> list[dict[str, Any]]:
     out = []
     n = len(ctx.sents)
     for k in range(n):
-        # the last question of a chain carries the look-ahead; the chain is the question role
-        if not _asks(ctx, k) or (k + 1 < n and _asks(ctx, k + 1)):
+        asks = _asks(ctx, k)
+        if not (asks or _requests(ctx, k)):
             continue
-        answers = find_answer(ctx.sents, k)
+        # the last question of a chain carries the look-ahead; the chain is the question role
+        if asks and k + 1 < n and _asks(ctx, k + 1) and not _replies(ctx, k, k + 1):
+            continue
+        chain = _question_chain(ctx, k) if asks else [k]
+        answers = find_answer(ctx.sents, k, lex=ctx.lex)
+        if not answers and k + 1 < n and ctx.body(k + 1) and ctx.cue(k + 1, "overturn") is not None:
+            answers = [k + 1]  # …ですか? くだらないです。: looked at below
         if not answers:
             continue
         first = next((a for a in answers if not _ACK.match(_body_text(ctx.sents[a]))), answers[-1])
-        if ctx.cue(first, "overturn") is not None:
-            continue  # the reply overturns the question's presumption: a reversal, not an answer
+        rule = "patterns.question_answer.lookahead"
+        interview = _turn_of(ctx.sents, k) is not None
+        if ctx.cue(first, "overturn") is not None and not interview:
+            # the reply overturns the question's presumption: a reversal, not an answer — but a
+            # wh-question opening a chain of straw men (…ってなんですか? 〜ですか? 〜ですか?
+            # くだらないです。) is answered after the dismissal
+            after = _after_dismissal(ctx, chain, first)
+            if after is None:
+                continue
+            chain, answers, rule = [chain[0]], [after], "patterns.question_answer.after_straw_men"
         s = ctx.sents[k]
         cue = next((c for c in s["cues"] if c.get("label") == "question"), None)
-        turn = _turn_of(ctx.sents, k)
-        rule = "patterns.question_answer.next_turn" if turn else "patterns.question_answer.lookahead"
-        out.append(
-            _pattern("question_answer", {"question": _question_chain(ctx, k), "answer": answers}, [cue], rule, 0.7)
-        )
+        if interview:
+            rule = "patterns.question_answer.next_turn"
+        elif any(_is_reply_mark(ctx.sents[j]) for j in range(k + 1, answers[0] + 1)):
+            rule = "patterns.question_answer.reply_section"
+        elif not asks:
+            rule = "patterns.question_answer.request"
+        out.append(_pattern("question_answer", {"question": chain, "answer": answers}, [cue], rule, 0.7))
     return out
+
+
+def _after_dismissal(ctx: Context, chain: list[int], first: int) -> int | None:
+    """The declarative sentence after the dismissal of straw-man questions, answering ``chain[0]``."""
+    if len(chain) < 2 or not _OPEN_QUESTION.search(ctx.sents[chain[0]]["text"]):
+        return None
+    k = first
+    while k < len(ctx.sents) and ctx.body(k) and ctx.cue(k, "overturn") is not None:
+        k += 1
+    if k >= min(len(ctx.sents), chain[0] + 1 + ANSWER_WINDOW) or not ctx.body(k):
+        return None
+    s = ctx.sents[k]
+    return None if "question" in s["acts"] or s["features"].get("mood") == "volitional" else k
 
 
 #: a hearsay sentence pointing back at the view it reports (こんなことを言われた, よく聞きますよね)
@@ -335,8 +559,10 @@ def _setup_before(ctx: Context, k: int) -> tuple[str, list[int], dict[str, Any] 
     for j in reach[:SETUP_WINDOW]:
         s = ctx.sents[j]
         if is_main_question(s) and "rhetorical_question" not in s["acts"]:
+            if _turn_of(ctx.sents, j) is not None:
+                break  # an interviewer's question is answered, not overturned (Q．…ですか？ いえ、…)
             cue = _whole(s, "patterns.reversal.question_setup", "setup")
-            answers = [a for a in find_answer(ctx.sents, j) if a < k]
+            answers = [a for a in find_answer(ctx.sents, j, lex=ctx.lex) if a < k]
             return "question", [*_question_chain(ctx, j), *answers], cue
         e = ctx.cue(j, "expectation")
         if e is not None:
@@ -380,6 +606,87 @@ def _echoed_question(ctx: Context, k: int) -> tuple[list[int], dict[str, Any]] |
     return None
 
 
+#: overturn cues strong enough to deny what precedes them without a marked setup (違う, 間違い, 幻想)
+_STRONG_OVERTURN = ("wrong", "dismiss", "not_recommended")
+#: 果たして／本当に … だろうか: doubting the statement before (しかし、果たして…なのだろうか？)
+_DOUBT = re.compile(r"^[^。]{0,6}(?:果たして|はたして|本当に|ほんとうに)")
+#: a sentence reporting a view (…と言えそうだ, …らしい, …とされる): what a doubt overturns is a belief
+_REPORTED = re.compile(r"と(?:言|い)え(?:そう|る)|とされ|らしい|そうだ|そうです|と(?:言|い)われ")
+
+
+def _contradicted(ctx: Context, k: int, over: dict[str, Any]) -> tuple[str, list[int], dict[str, Any] | None]:
+    """The setup of an overturn with no marked setup before it: (kind, sentences, cue).
+
+    - the author sets their view against the one before (これに反して私は考える。): a belief;
+    - a strong denial (実際のホンネは違う, 幻想でしょ) denies the sentence before, or the quoted
+      view earlier in its own sentence;
+    - an adversative doubt (しかし、果たして…だろうか？) questions the statement before;
+    - an adversative opener (しかし, 実を言えば, しかるに) contradicts the sentence before when it
+      speaks of the same thing (a shared content word) under the same topic — with no point granted
+      (a concession) and not a parallel of two topics (行為は…。しかし感覚は…: a contrast).
+    """
+    if k == 0 or not ctx.body(k - 1):
+        return "", [], None
+    prev = ctx.sents[k - 1]
+    s = ctx.sents[k]
+    text = _body_text(s)
+    counter = ctx.cue(k, "counter_view")
+    if counter is not None:
+        return "belief", [k - 1], counter
+    rule = over["rule"].rsplit(".", 1)[-1]
+    if rule in _STRONG_OVERTURN:
+        before = s["text"][: max(0, over["start"] - s["start"])]
+        if before.count("「") > before.count("」"):
+            return "belief", [k], over  # 「韓国はイケメンが多い？幻想でしょ」: the view and its denial
+        denial = _DENIAL.search(over["text"]) is not None or len(LEAD.sub("", before)) <= 2
+        if not denial or _turn_of(ctx.sents, k - 1) is not None:
+            return "", [], None  # 業種によって利益率もぜんぜん違いますからね: a difference, not a denial
+        return "expectation", [k - 1], over
+    if rule != "but" or not _ADVERSATIVE.match(over["text"]) or ctx.cue(k, "concession") or _granted_before(ctx, k):
+        return "", [], None
+    if LEAD.match(s["text"]) and s["text"].lstrip()[:1] in "「『":
+        return "", [], None  # 「実は…」 in an interviewee's quoted speech tells a story, it overturns nothing
+    rest = text[len(over["text"]) :].lstrip("、, ")
+    if "question" in s["acts"]:
+        if _DOUBT.match(rest) and ctx.lex[k].content & ctx.lex[k - 1].content:
+            kind = "belief" if _REPORTED.search(prev["text"]) else "expectation"
+            return kind, [k - 1], over
+        return "", [], None
+    if "question" in prev["acts"] or not ctx.lex[k].content & ctx.lex[k - 1].content:
+        return "", [], None
+    if _parallel_topics(ctx, k - 1, k):
+        return "", [], None
+    return "expectation", [k - 1], over
+
+
+#: denials that stand on their own: 本音は違う, 幻想だ, 間違いです
+_DENIAL = re.compile(r"は(?:違|別)|幻想|思い込み|迷信|誤解|錯覚|勘違い|間違")
+#: adversative connectives (not a topic noun such as 現実は) that may contradict the sentence before
+_ADVERSATIVE = re.compile(
+    r"^(?:しかし|でも|ところが|だが|けれども|実は|実を言えば|実を言うと|実際は|実際には|しかるに)"
+)
+
+
+def _parallel_topics(ctx: Context, a: int, b: int) -> bool:
+    """Two sentences about different topics (行為は…できる。 感覚は…できない。)."""
+    ta, tb = ctx.lex[a].topics, ctx.lex[b].topics
+    return bool(ta and tb) and ta[0][0] != tb[0][0]
+
+
+def _granted_before(ctx: Context, k: int) -> bool:
+    """A point granted in the few sentences before ``k`` (then ``k`` is the claim of a concession)."""
+    for j in range(k - 1, max(-1, k - 1 - CONCESSION_WINDOW), -1):
+        if not ctx.body(j):
+            return False
+        if ctx.cue(j, "concession") or ctx.cue(j, "concession_inline"):
+            return True
+    return False
+
+
+#: a sentence announcing the view the next one states (これに反して私は考える。)
+_ANNOUNCES_VIEW = re.compile(r"(?:考える|思う|考えます|思います)[。．]?$")
+
+
 def detect_reversal(ctx: Context) -> list[dict[str, Any]]:
     out = []
     used: set[int] = set()
@@ -397,7 +704,21 @@ def detect_reversal(ctx: Context) -> list[dict[str, Any]]:
                 )
             )
             continue
-        over = ctx.cue(k, "overturn")
+        inline = ctx.cue(k, "expectation_inline")
+        if inline is not None and not used_setup.intersection([k]):
+            # 〜と思っていたのですが、内容は営業職でした / 〜かと思いきや・・・。 + what came instead
+            rev = [k]
+            if TRAIL.sub("", ctx.sents[k]["text"]).endswith(inline["text"]) and k + 1 < n and ctx.body(k + 1):
+                rev = [k + 1]
+            used.update(rev)
+            used_setup.add(k)
+            out.append(
+                _pattern(
+                    "reversal", {"setup": [k], "reversal": rev}, [inline], inline["rule"], 0.6, {"setup": "expectation"}
+                )
+            )
+            continue
+        over = ctx.cue(k, "overturn") or ctx.cue(k, "counter_view")
         echo = _echoed_question(ctx, k) if over is None and ctx.cue(k, "contrast_inline") else None
         if echo is not None and not used_setup.intersection(echo[0]):
             used.add(k)
@@ -421,10 +742,14 @@ def detect_reversal(ctx: Context) -> list[dict[str, Any]]:
             kind, setup, setup_cue = _setup_before(ctx, k)
             if kind != "question":
                 continue
+        elif over["label"] == "counter_view":
+            kind, setup, setup_cue = _contradicted(ctx, k, over)
         else:
             kind, setup, setup_cue = _setup_before(ctx, k)
             if kind == "question" and "question" in ctx.sents[k]["acts"] and not over["rule"].endswith("strange"):
                 continue  # a question after a question asks on; only おかしくないですか? overturns
+        if not setup:
+            kind, setup, setup_cue = _contradicted(ctx, k, over)
         if not setup or used_setup.intersection(setup):
             continue  # a view is overturned once; a later しかし goes on from the first reversal
         used_setup.update(setup)
@@ -437,7 +762,7 @@ def detect_reversal(ctx: Context) -> list[dict[str, Any]]:
         if (
             last + 1 < n
             and ctx.body(last + 1)
-            and len(ctx.sents[last]["text"]) <= 6
+            and (len(ctx.sents[last]["text"]) <= 6 or _ANNOUNCES_VIEW.search(ctx.sents[last]["text"]))
             and "question" not in ctx.sents[last + 1]["acts"]
         ):
             rev.append(last + 1)
@@ -589,7 +914,7 @@ def detect_contrast(ctx: Context) -> list[dict[str, Any]]:
             out.append(_pattern("contrast", {"a": [k - 1], "b": [k]}, [opener], opener["rule"], 0.6))
             continue
         negated = ctx.cue(k - 1, "contrast_negated") if k > 0 and ctx.body(k - 1) else None
-        if negated is not None and "question" not in ctx.sents[k]["acts"]:
+        if negated is not None and _asserts_instead(ctx.sents[k]):
             # 〜ではありません。 + the alternative the author asserts instead
             out.append(_pattern("contrast", {"a": [k - 1], "b": [k]}, [negated], negated["rule"], 0.5))
             continue
@@ -598,6 +923,13 @@ def detect_contrast(ctx: Context) -> list[dict[str, Any]]:
             cue, a, b = pair
             out.append(_pattern("contrast", {"a": a, "b": b}, [cue], cue["rule"], 0.5))
     return out
+
+
+def _asserts_instead(s: dict[str, Any]) -> bool:
+    """A plain positive statement: the alternative put in place of a negated identity
+    (大切なのは才能ではありません。毎日机に向かう習慣です。), not a further denial or a question."""
+    f = s["features"]
+    return "question" not in s["acts"] and f.get("mood") == "declarative" and f.get("polarity") == "positive"
 
 
 def _term_cue(s: dict[str, Any], term: str, rule: str) -> dict[str, Any]:
@@ -678,8 +1010,9 @@ class PatternFinder:
     def __call__(self, doc: Doc) -> Doc:
         data = state(doc, self.name)
         sents = data["sentences"]
-        mark_rhetorical(sents)
-        ctx = Context(sents, [self.cues_for(s) for s in sents])
+        lex = [_lex_of(doc, s) for s in sents]
+        mark_rhetorical(sents, lex)
+        ctx = Context(sents, [self.cues_for(s) for s in sents], lex=lex)
         patterns: list[dict[str, Any]] = []
         for detect in DETECTORS:
             patterns.extend(detect(ctx))
@@ -701,6 +1034,11 @@ class PatternFinder:
         doc.spans[SPANS_PATTERNS] = spans
         _add_rhetorical_spans(doc, sents)
         return doc
+
+
+def _lex_of(doc: Doc, s: dict[str, Any]) -> Lex:
+    span = doc.char_span(s["start"], s["end"], alignment_mode="expand")
+    return NO_LEX if span is None else sentence_lex(span)
 
 
 def _add_rhetorical_spans(doc: Doc, sents: list[dict[str, Any]]) -> None:

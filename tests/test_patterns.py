@@ -275,6 +275,154 @@ def test_user_lexicon_adds_a_cue(tmp_path: Path) -> None:
     assert [p["rule"] for p in data["patterns"] if p["type"] == "restatement"] == ["my.restatement.kekkyoku"]
 
 
+# --- answers found by structure and lexical echo ----------------------------------------------
+
+
+def test_yes_no_question_answered_by_echo_of_its_predicate(nlp: Language) -> None:
+    text = "在宅勤務を経験したことがありますか？\n「経験したことがある」と答えた人は3割でした。\n"
+    data = analyse(nlp, text)
+    assert has(data, "question_answer", question="ありますか", answer="3割") is not None
+    # the next sentence speaks of something else: a yes/no question is left unanswered
+    text = "毎朝の通勤は楽しいですか？\n駅前のパン屋が新しくなりました。\n"
+    assert not patterns(analyse(nlp, text), "question_answer")
+
+
+def test_survey_request_answered_by_a_sentence_sharing_its_words(nlp: Language) -> None:
+    text = "休日に行ってみたい場所を教えてください\n最も多かったのは温泉で、次が海外の場所でした。\n"
+    data = analyse(nlp, text)
+    p = has(data, "question_answer", question="教えてください", answer="温泉")
+    assert p is not None and p["rule"] == "patterns.question_answer.request"
+    # a request quoted inside a report is not the author asking
+    text = "番組では「おすすめの店を教えてください」という投稿が紹介された。\n司会者は笑っていた。\n"
+    assert not patterns(analyse(nlp, text), "question_answer")
+
+
+def test_consultation_answered_by_the_reply_section(nlp: Language) -> None:
+    text = (
+        "＜ご相談＞\n"
+        "32歳の会社員です。\n"
+        "同僚との雑談が苦手で、昼休みが憂うつです。\n"
+        "話題を増やすにはどうすればいいのでしょうか？\n"
+        "＜先生のお答え＞\n"
+        "ご相談ありがとうございます。\n"
+        "雑談は話題より相づちで決まります。\n"
+        "相手の話を繰り返すだけで会話は続きます。\n"
+    )
+    data = analyse(nlp, text)
+    p = has(data, "question_answer", question="どうすればいい", answer="相づち")
+    assert p is not None and p["rule"] == "patterns.question_answer.reply_section"
+    assert index(data, "ご相談ありがとう") not in p["roles"]["answer"]
+
+
+def test_question_inside_the_reply_does_not_look_for_another_reply(nlp: Language) -> None:
+    text = (
+        "＜先生のお答え＞\n"
+        "毎日残業していますね。\n"
+        "たまには早く帰ってもいいんじゃない？\n"
+        "今回の説教\n"
+        "自分の時間を取り戻せ！\n"
+    )
+    assert not patterns(analyse(nlp, text), "question_answer")
+
+
+def test_listicle_teaser_is_not_answered(nlp: Language) -> None:
+    text = (
+        "第3位：朝5分のストレッチ\n"
+        "なぜ朝のほうが体が硬いの？\n"
+        "寝ている間に筋肉が冷えているからかも——。\n"
+        "第4位：夜のハーブティー\n"
+    )
+    assert not patterns(analyse(nlp, text), "question_answer")
+
+
+def test_interviewee_answer_in_question_form_and_unlabelled_answers(nlp: Language) -> None:
+    text = "———理想の上司ってどんな人でしょうか？\n佐藤：“待てる人”でしょうか。\n部下が失敗しても口を出さない人です。\n"
+    data = analyse(nlp, text)
+    assert has(data, "question_answer", question="理想の上司", answer="待てる人") is not None
+    text = "Q．\n最初から営業志望だったのですか？\nいえ、そうではありません。\n最初は企画志望でした。\n"
+    data = analyse(nlp, text)
+    assert has(data, "question_answer", question="営業志望", answer="そうではありません") is not None
+    assert not patterns(data, "reversal")  # the interviewee answers "no"; nothing is overturned
+
+
+def test_essay_dash_is_not_an_interviewer(nlp: Language) -> None:
+    text = "――もちろんそれは良い方法です。\n型にはめてばかりいます。\nそれでどんな子どもが育ちますか。\n自分で考えない子どもです。\n"
+    data = analyse(nlp, text)
+    assert has(data, "question_answer", question="どんな子ども", answer="考えない子ども") is not None
+
+
+def test_wh_question_answered_after_straw_men_are_dismissed(nlp: Language) -> None:
+    text = (
+        "あなたにとって成功ってなんですか?\n"
+        "年収を上げることですか?\n"
+        "高級車に乗ることですか?\n"
+        "くだらないです。\n"
+        "私が考える成功とは、昨日の自分を超え続けることです。\n"
+    )
+    data = analyse(nlp, text)
+    p = has(data, "question_answer", question="成功ってなんですか", answer="昨日の自分")
+    assert p is not None and p["rule"] == "patterns.question_answer.after_straw_men"
+    assert has(data, "reversal", setup="年収を上げる", reversal="くだらない") is not None
+
+
+# --- reversals without a marked setup ---------------------------------------------------------
+
+
+def test_expectation_and_what_came_instead_in_one_sentence(nlp: Language) -> None:
+    data = analyse(nlp, "開発の仕事ができると思っていたのですが、配属先は経理部でした。\n")
+    p = has(data, "reversal", setup="思っていた", reversal="経理部")
+    assert p is not None and p["attrs"]["setup"] == "expectation"
+    data = analyse(nlp, "週末は晴れるかと思いきや・・・。\n朝から大雨だった。\n")
+    assert has(data, "reversal", setup="思いきや", reversal="大雨") is not None
+    assert not patterns(analyse(nlp, "明日は晴れると思います。\n"), "reversal")
+
+
+def test_author_sets_own_view_against_the_one_before(nlp: Language) -> None:
+    text = (
+        "努力と才能を対立させるのは古い考え方である。\nこれに反して私は考える。\n才能とは続けられる努力のことだ、と。\n"
+    )
+    data = analyse(nlp, text)
+    p = has(data, "reversal", setup="古い考え方", reversal="これに反して")
+    assert p is not None and p["attrs"]["setup"] == "belief"
+
+
+def test_adversative_contradicting_the_same_topic_is_a_reversal(nlp: Language) -> None:
+    text = "その町には若者の働く場所がありません。\n実を言えばその町の働く場所は、小さな工房の形で路地裏にいくつもあるのです。\n"
+    data = analyse(nlp, text)
+    assert has(data, "reversal", setup="ありません", reversal="実を言えば") is not None
+    # two topics side by side (行為は…。しかし感覚は…) are a parallel, not a reversal
+    text = "約束は守れるものだ。\nしかし、気分は守れない。\n"
+    assert not patterns(analyse(nlp, text), "reversal")
+    # after a granted point the しかし sentence is the claim of a concession
+    text = "確かに早起きは大変です。\nしかし、早起きすると一日が長くなります。\n"
+    data = analyse(nlp, text)
+    assert not patterns(data, "reversal") and patterns(data, "concession")
+
+
+def test_doubting_the_statement_before(nlp: Language) -> None:
+    text = "調査によれば、若者は貯金に熱心だと言えそうだ。\nしかし、果たして貯金の額イコール若者の安心なのだろうか？\n"
+    data = analyse(nlp, text)
+    p = has(data, "reversal", setup="言えそうだ", reversal="果たして")
+    assert p is not None and p["attrs"]["setup"] == "belief"
+
+
+def test_strong_denial_without_a_marked_setup(nlp: Language) -> None:
+    text = (
+        "「お金持ちは幸せだ」と彼女は言う。\nそう語るのは会社員の花子さん。\n確かにそう見えるが、実際のホンネは違う。\n"
+    )
+    assert patterns(analyse(nlp, text), "reversal")
+    # a plain difference (利益率もぜんぜん違いますからね) denies nothing
+    text = "他の業界の人と話すのは勉強になります。\n業界によって利益率などもぜんぜん違いますからね。\n"
+    assert not patterns(analyse(nlp, text), "reversal")
+
+
+def test_negated_identity_needs_a_positive_alternative(nlp: Language) -> None:
+    text = "大切なのは才能だけではない。\n努力も大切だ。\n"
+    assert not [p for p in patterns(analyse(nlp, text), "contrast") if p["rule"].endswith("negated_identity")]
+    text = "それは誰にも予見できるものではありません。\n本人にも分からないのです。\n"
+    assert not patterns(analyse(nlp, text), "contrast")
+
+
 # --- the issue-4 bars on the dev gold ------------------------------------------------------
 
 
