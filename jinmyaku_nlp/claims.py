@@ -3,18 +3,26 @@
 Every body sentence that asserts something is a candidate. Its score is a sum of named
 signals (``SIGNALS``) — prescriptive or evaluative mood, definitions, generalizations, the
 roles it plays in patterns (reversal targets, restatements, answers, concession claims),
-key-term coverage and position — and the signals are kept on the claim so a rank can be
-explained. The belief that a reversal overturns is a claim with stance ``rejected``.
+key-term coverage, content words shared with the title or section heading (``title_words``),
+and being among the article's last candidate sentences (``final``: columns close on their
+conclusion) — less penalties for narrative past, reported speech (…と語る, …そうだ), requests
+for information (教えてください), quoted third parties and very short lines. The signals are
+kept on the claim so a rank can be explained. Weights are round numbers checked on the dev
+gold; signals that measured no better than zero there (section ends, sentence-final のだ/である,
+first-sentences position, neighbour de-duplication) were left out. The belief that a reversal
+overturns is a claim with stance ``rejected``.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from jinmyaku_nlp.keyterms import sentence_content_words
 from jinmyaku_nlp.lexicon import TRAIL, load_wordlist
 from jinmyaku_nlp.pipeline import SPANS_CLAIMS, state
 
@@ -32,22 +40,38 @@ SIGNALS: dict[str, float] = {
     "concession_claim": 1.2,
     "reason_claim": 0.8,
     "contrast": 0.6,
-    "key_terms": 1.2,
+    "key_terms": 0.6,
     "topic_key_term": 0.9,
     "conclusion": 0.8,
-    "position": 0.3,
-    "closing": 0.5,
+    "closing_cue": 0.5,
+    "title_words": 1.0,
+    "final": 1.5,
     "negated_assertion": 0.3,
     "short": -1.5,
     "narrative": -0.8,
     "third_party_quote": -0.6,
+    "reported": -0.6,
+    "request": -1.0,
 }
+_ROLE_SIGNALS = (
+    ("reversal.reversal", "reversal_target"),
+    ("restatement.restatement", "restatement"),
+    ("question_answer.answer", "answer"),
+    ("concession.claim", "concession_claim"),
+    ("reason.claim", "reason_claim"),
+    ("contrast.a", "contrast"),
+    ("contrast.b", "contrast"),
+)
 MIN_CHARS = 6
 #: below this many characters a sentence rarely carries a claim of its own (でも…。 はいこれ。)
 SHORT_CHARS = 9
 #: a question setup's declarative shorter than this is an acknowledgement (そうですよね。), not a view
 PRESUMPTION_CHARS = 16
 MAX_CLAIMS = 30
+#: the article's last this-many candidate sentences earn ``final``
+FINAL_SENTENCES = 2
+#: a candidate needs more than this many points to be listed at all
+MIN_SCORE = 0.3
 _TOPIC = re.compile(r"^(.{1,30}?)(?:とは|というのは|って|は|こそ|も)[、，]?")
 _NARRATIVE = re.compile(r"^(?:私は|僕は|俺は|私が|僕が)|(?:ました|でした|だった|た)$")
 #: the author drawing a conclusion: 要は…, やはり…, このように…, …といえるだろう, …にほかならぬ
@@ -55,6 +79,17 @@ _CONCLUSION = re.compile(
     r"^(?:[^、。]{0,4}[：:])?(?:要は|やはり|やっぱり|結局|要するに|いずれにしても|このように|こんなふうに|以上のように)"
     r"|(?:と(?:いえ|言え)る(?:だろう|でしょう)?|ということ(?:だ|です|である)?|にほかならぬ|にほかならない|のである)$"
 )
+#: a hedged statement that only looks like a question: …といったところか, …というわけだろうか
+_HEDGE = re.compile(r"(?:ところ|わけ)(?:か|だろうか|でしょうか)$")
+#: a closing cue that announces or thanks rather than argues
+_META_SUMMARY = re.compile(r"いかが(?:でした|だった)|^以上|ご(?:紹介|説明)しました|ありがとうございま")
+#: hearsay and reported speech: …と語る(のは…), …そうだ, …という, …によると
+_REPORTED = re.compile(
+    r"(?:と(?:語|話|言|明か|説明|指摘|分析|述べ|証言)(?:る|す|う|した|った|していた|している|してくれた)(?:のは.{1,20})?|(?:だ|です)?そうだ|そうです|という|とのこと(?:だ|です)?)$"
+    r"|によると|によれば"
+)
+#: a request for information (a reader's letter, a survey item), not advice to the reader
+_REQUEST = re.compile(r"教えて(?:ください|下さい|くれ|ほしい|欲しい)")
 #: "what matters is…": 大切なのは…, 最も重要なのが… judge a value whatever their predicate
 _VALUE_FRAME = re.compile(r"^(?:[^、。]{0,20})?(?:大切|大事|重要|肝心|必要)なの(?:は|が)")
 
@@ -122,11 +157,49 @@ def _candidate(s: dict[str, Any], roles: dict[str, list[str]], rejected: bool) -
         return False
     acts = s["acts"]
     if "question" in acts and "rhetorical_question" not in acts and not rejected:
-        if "question_answer.answer" not in roles:
+        # …てみてはいかがでしょうか urges; …といったところか states
+        if "question_answer.answer" not in roles and "call_to_action" not in acts and not _hedged_assertion(s):
             return False
-    if "summary" in acts and "call_to_action" not in acts:
-        return False
+    if "summary" in acts and _META_SUMMARY.search(s["text"]):
+        return False  # いかがでしたか, 以上、…を紹介しました: about the article, not the argument
     return len(s["text"]) >= MIN_CHARS or rejected or "restatement.restatement" in roles
+
+
+def _roles(patterns: list[dict[str, Any]]) -> dict[int, dict[str, list[str]]]:
+    """Sentence index -> ``"type.role"`` -> ids of the patterns in which it plays that role."""
+    roles: dict[int, dict[str, list[str]]] = {}
+    for p in patterns:
+        for role, idx in p["roles"].items():
+            for k in idx:
+                roles.setdefault(k, {}).setdefault(f"{p['type']}.{role}", []).append(p["id"])
+    return roles
+
+
+def _heading_words(sents: list[dict[str, Any]], words: Sequence[frozenset[str]]) -> dict[int, frozenset[str]]:
+    """Section number -> content words of the article title and of that section's own heading.
+
+    The title is the first heading before any body text (livedoor: after the URL and date lines).
+    """
+    title: frozenset[str] = frozenset()
+    own: dict[int, frozenset[str]] = {}
+    seen_body = False
+    for s in sents:
+        if s["boilerplate"]:
+            continue
+        if not s["heading"]:
+            seen_body = True
+            continue
+        if not seen_body and not title:
+            title = words[s["i"]]
+        else:
+            own[s["section"]] = own.get(s["section"], frozenset()) | words[s["i"]]
+    sections = {s["section"] for s in sents}
+    return {sec: title | own.get(sec, frozenset()) for sec in sections}
+
+
+def _hedged_assertion(s: dict[str, Any]) -> bool:
+    """成功する合コンは気配りと予算配分といったところか: a question mark of style, not a question."""
+    return bool(_HEDGE.search(TRAIL.sub("", s["text"])))
 
 
 def rank_claims(
@@ -134,72 +207,78 @@ def rank_claims(
     patterns: list[dict[str, Any]],
     key_terms: list[dict[str, Any]],
     limit: int = MAX_CLAIMS,
+    *,
+    words: Sequence[frozenset[str]] | None = None,
+    weights: Mapping[str, float] | None = None,
 ) -> list[dict[str, Any]]:
+    """Ranked claims of one article (SPEC §5 ``claims``), each with the ``signals`` that scored it.
+
+    ``words``: per sentence, its content-word lemmas (``keyterms.sentence_content_words``); without
+    them the title signal is off. ``weights`` overrides :data:`SIGNALS` (for tuning and ablation).
+    """
+    w = {**SIGNALS, **(weights or {})}
     evaluative = load_wordlist("evaluative")
-    roles: dict[int, dict[str, list[str]]] = {}
-    for p in patterns:
-        for role, idx in p["roles"].items():
-            for k in idx:
-                roles.setdefault(k, {}).setdefault(f"{p['type']}.{role}", []).append(p["id"])
+    roles = _roles(patterns)
     rejected = rejected_setups(sents, patterns)
     top_terms = [(t["term"], t["score"]) for t in key_terms[:8]]
     head_terms = [t["term"] for t in key_terms[:3]]
-    body = [s for s in sents if not (s["heading"] or s["boilerplate"])]
-    first_body = body[0]["i"] if body else 0
-    last_body = body[-1]["i"] if body else 0
+    eligible = {s["i"] for s in sents if _candidate(s, roles.get(s["i"], {}), s["i"] in rejected)}
+    finals = set(sorted(eligible)[-FINAL_SENTENCES:])
+    heading_words = _heading_words(sents, words) if words is not None else {}
     cands = []
     for s in sents:
         k = s["i"]
-        text = s["text"]
-        r = roles.get(k, {})
-        if not _candidate(s, r, k in rejected):
+        if k not in eligible:
             continue
+        text = s["text"]
+        bare = TRAIL.sub("", text)
+        r = roles.get(k, {})
         kind, kind_signal = claim_kind(s, evaluative)
         sig: dict[str, float] = {}
         if kind_signal:
-            sig[kind_signal] = SIGNALS[kind_signal]
-        if "generalization" in s["acts"]:
-            sig["generalization"] = SIGNALS["generalization"]
-        if "rhetorical_question" in s["acts"]:
-            sig["rhetorical_question"] = SIGNALS["rhetorical_question"]
+            sig[kind_signal] = w[kind_signal]
+        for act in ("generalization", "rhetorical_question"):
+            if act in s["acts"]:
+                sig[act] = w[act]
+        if "summary" in s["acts"]:
+            sig["closing_cue"] = w["closing_cue"]  # 要するに…, …といえるだろう near the end
         evidence: list[str] = []
         if k in rejected:
-            sig["rejected_belief"] = SIGNALS["rejected_belief"]
+            sig["rejected_belief"] = w["rejected_belief"]
             evidence.append(rejected[k])
-        for role, signal in (
-            ("reversal.reversal", "reversal_target"),
-            ("restatement.restatement", "restatement"),
-            ("question_answer.answer", "answer"),
-            ("concession.claim", "concession_claim"),
-            ("reason.claim", "reason_claim"),
-            ("contrast.a", "contrast"),
-            ("contrast.b", "contrast"),
-        ):
+        for role, signal in _ROLE_SIGNALS:
             if role in r and signal not in sig:
-                sig[signal] = SIGNALS[signal]
+                sig[signal] = w[signal]
                 evidence.extend(r[role])
         coverage = sum(score for term, score in top_terms if term in text)
         if coverage:
-            sig["key_terms"] = round(SIGNALS["key_terms"] * min(1.0, coverage / 1.5), 4)
+            sig["key_terms"] = round(w["key_terms"] * min(1.0, coverage / 1.5), 4)
         topic, predicate = _topic_predicate(text)
         if topic and any(term in topic for term in head_terms):
-            sig["topic_key_term"] = SIGNALS["topic_key_term"]  # a statement about the article's subject
-        if _CONCLUSION.search(TRAIL.sub("", text)):
-            sig["conclusion"] = SIGNALS["conclusion"]
-        if k - first_body <= 2:
-            sig["position"] = SIGNALS["position"]
-        elif last_body - k <= 3:
-            sig["closing"] = SIGNALS["closing"]
+            sig["topic_key_term"] = w["topic_key_term"]  # a statement about the article's subject
+        if words is not None:
+            shared = len(words[k] & heading_words.get(s["section"], frozenset()))
+            if shared:
+                sig["title_words"] = round(w["title_words"] * min(1.0, shared / 2), 4)
+        if _CONCLUSION.search(bare):
+            sig["conclusion"] = w["conclusion"]
         if s["features"].get("polarity") == "negative" and kind == "thesis":
-            sig["negated_assertion"] = SIGNALS["negated_assertion"]
+            sig["negated_assertion"] = w["negated_assertion"]
         if len(text) < SHORT_CHARS and "restatement.restatement" not in r:
-            sig["short"] = SIGNALS["short"]
-        if _NARRATIVE.search(TRAIL.sub("", text)) and kind == "thesis" and k not in rejected:
-            sig["narrative"] = SIGNALS["narrative"]
+            sig["short"] = w["short"]
+        if _NARRATIVE.search(bare) and kind == "thesis" and k not in rejected:
+            sig["narrative"] = w["narrative"]
+        if _REPORTED.search(bare) and k not in rejected:
+            sig["reported"] = w["reported"]  # …と語るのは優さん, …だそうだ: the author passes a view on
+        if _REQUEST.search(bare):
+            sig["request"] = w["request"]  # 教えてください asks the author or a panel; it urges nothing
         if text.startswith("「") and text.rstrip("。").endswith("」") and k not in rejected:
-            sig["third_party_quote"] = SIGNALS["third_party_quote"]
+            sig["third_party_quote"] = w["third_party_quote"]
+        if k in finals and not {"narrative", "reported"} & sig.keys():
+            sig["final"] = w["final"]  # the piece's last word is most often its conclusion, not a story
+        sig = {name: v for name, v in sig.items() if v}
         score = sum(sig.values())
-        if score <= 0.5:
+        if score <= MIN_SCORE:
             continue
         cands.append(
             {
@@ -239,7 +318,8 @@ class ClaimRanker:
 
     def __call__(self, doc: Doc) -> Doc:
         data = state(doc, self.name)
-        claims = rank_claims(data["sentences"], data["patterns"], data["key_terms"], self.limit)
+        words = sentence_content_words(doc, data["sentences"])
+        claims = rank_claims(data["sentences"], data["patterns"], data["key_terms"], self.limit, words=words)
         data["claims"] = claims
         spans = []
         for c in claims:

@@ -80,6 +80,44 @@ def sentence_noun_phrases(doc: Doc, sents: Sequence[dict[str, Any]]) -> Iterator
         yield s, _runs(texts, tags, lo, hi) if s["end"] > s["start"] else []
 
 
+#: content-word parts of speech for topical overlap (title words): nouns, plain verbs and adjectives
+_CONTENT = ("名詞-普通名詞", "名詞-固有名詞", "動詞-一般", "形容詞-一般")
+_NOT_CONTENT = ("名詞-普通名詞-副詞可能", "名詞-普通名詞-助数詞可能")
+
+
+def sentence_content_words(doc: Doc, sents: Sequence[dict[str, Any]]) -> list[frozenset[str]]:
+    """Per sentence, the lemmas of its content words (nouns, verbs, adjectives; no stop nouns).
+
+    One forward pass over the Doc's tokens, like :func:`sentence_noun_phrases`; the claim ranker
+    compares these sets with the title's to find sentences about what the article is about.
+    """
+    stop = load_wordlist("stop_nouns")
+    toks = [(t.idx, t.idx + len(t.text), t.tag_, t.lemma_ or t.text) for t in doc]
+    out: list[frozenset[str]] = []
+    lo = 0
+    for s in sents:
+        while lo < len(toks) and toks[lo][1] <= s["start"]:
+            lo += 1
+        words = set()
+        k = lo
+        while k < len(toks) and toks[k][0] < s["end"]:
+            _, _, tag, lemma = toks[k]
+            k += 1
+            if tag.startswith(_CONTENT) and not tag.startswith(_NOT_CONTENT) and lemma not in stop | _FORMAL_VERBS:
+                # a lone kana is almost always a formal or auxiliary use (いる, する, よい)
+                if len(lemma) > 1 or not _KANA.match(lemma):
+                    words.add(lemma)
+        out.append(frozenset(words))
+    return out
+
+
+#: verbs that mostly serve grammar (について, という, による, と思う) rather than topic
+_FORMAL_VERBS = frozenset(
+    {"つく", "付く", "言う", "云う", "思う", "因る", "よる", "関する", "対する", "出来る", "見える"}
+)
+_KANA = re.compile(r"^[\u3041-\u309f\u30a0-\u30ff]+$")
+
+
 def extract_key_terms(doc: Doc, sents: list[dict[str, Any]], limit: int = MAX_TERMS) -> list[dict[str, Any]]:
     stop = load_wordlist("stop_nouns")
     counts: Counter[str] = Counter()

@@ -109,6 +109,55 @@ def nlp() -> Language:
     return jinmyaku_nlp.load()
 
 
+CLOSING = (
+    "睡眠の質を上げる三つの習慣\n\n"
+    "仕事の帰りに駅前の書店へ寄りました。\n"
+    "寝る前のスマホは脳を興奮させると語るのは医師の佐藤さん（45歳）。\n"
+    "おすすめの枕があれば教えてください。\n"
+    "毎朝同じ時間に起きる人は、夜も自然に眠くなるものです。\n"
+    "睡眠の質は寝る前の一時間の過ごし方で決まります。\n"
+    "気になる方は今夜から試してみてはいかがでしょうか。\n"
+    "要するに、睡眠は夜ではなく朝から始まるということだ。\n"
+)
+
+
+@pytest.fixture(scope="module")
+def closing_claims(nlp: Language) -> list[dict[str, Any]]:
+    found: list[dict[str, Any]] = nlp(CLOSING)._.jinmyaku_data["claims"]
+    return found
+
+
+def test_closing_conclusion_is_a_top_claim(closing_claims: list[dict[str, Any]]) -> None:
+    # a 要するに close is the author's conclusion, not meta-talk about the article
+    c = claim(closing_claims, "要するに")
+    assert {"closing_cue", "final"} <= set(c["signals"])
+    assert c["rank"] <= 2
+    # …てみてはいかがでしょうか urges the reader although it ends in a question
+    assert claim(closing_claims, "いかがでしょうか")["kind"] == "prescription"
+
+
+def test_title_words_reward_the_subject(closing_claims: list[dict[str, Any]]) -> None:
+    on_topic = claim(closing_claims, "睡眠の質は")
+    assert on_topic["signals"]["title_words"] > 0
+    assert "title_words" not in claim(closing_claims, "毎朝同じ時間")["signals"]
+    assert on_topic["rank"] < claim(closing_claims, "毎朝同じ時間")["rank"]
+
+
+def test_reported_speech_and_requests_sink(closing_claims: list[dict[str, Any]]) -> None:
+    assert not [c for c in closing_claims if "書店" in c["text"]]  # narrative past
+    for fragment, signal in (("と語るのは", "reported"), ("教えてください", "request")):
+        hits = [c for c in closing_claims if fragment in c["text"]]
+        assert all(c["signals"][signal] < 0 for c in hits)
+        assert all(c["rank"] > claim(closing_claims, "睡眠の質は")["rank"] for c in hits)
+
+
+def test_hedged_close_is_a_claim_and_meta_close_is_not(nlp: Language) -> None:
+    text = "合コンの極意\n\n合コンは準備で決まります。\n成功する合コンは気配りと予算配分といったところか。\nいかがでしたか？\n"
+    claims = nlp(text)._.jinmyaku_data["claims"]
+    assert claim(claims, "といったところか")["stance"] == "endorsed"
+    assert not [c for c in claims if "いかが" in c["text"]]
+
+
 @pytest.mark.shared
 @pytest.mark.skipif(not GOLD.exists(), reason="../shared/gold is not beside this checkout")
 def test_dev_gold_claim_bars() -> None:
@@ -120,6 +169,6 @@ def test_dev_gold_claim_bars() -> None:
     assert c["stance_accuracy"] >= 0.90
     assert c["kind_accuracy"] >= 0.80
     assert c["rejected_recall"] >= 0.60
-    # core recall@2K is 0.55 today against a bar of 0.80 (see the issue); guard against regressions
-    assert c["core_recall_at_2k"] >= 0.50
+    # core recall@2K is 0.71 today against a bar of 0.80 (see the issue); guard against regressions
+    assert c["core_recall_at_2k"] >= 0.68
     assert report["per_article"]["seed-jinmyaku-article"]["claims"]["rejected_recall"] == 1.0

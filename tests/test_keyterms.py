@@ -6,7 +6,7 @@ import pytest
 from spacy.language import Language
 
 import jinmyaku_nlp
-from jinmyaku_nlp.keyterms import noun_phrases, sentence_noun_phrases
+from jinmyaku_nlp.keyterms import noun_phrases, sentence_content_words, sentence_noun_phrases
 
 TEXT = (
     "今日のコラム\n\n"
@@ -43,3 +43,10 @@ def test_one_pass_walk_matches_per_sentence_spans(nlp: Language) -> None:
 
 def test_empty_text_has_no_terms(nlp: Language) -> None:
     assert nlp("")._.jinmyaku_data["key_terms"] == []
+
+
+def test_content_words_skip_grammar(nlp: Language) -> None:
+    doc = nlp("幸福について\n\n幸福は人格であると思う。\n")
+    title, body = sentence_content_words(doc, doc._.jinmyaku_data["sentences"])
+    assert title == {"幸福"}  # について is grammar, not topic
+    assert body == {"幸福", "人格"}  # と思う neither
