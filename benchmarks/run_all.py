@@ -144,6 +144,16 @@ def cli_run(inputs: list[str], jobs: int, out: Path) -> tuple[float, list[tuple[
     return seconds, peaks
 
 
+def count_records(path: Path) -> tuple[int, int]:
+    """(records, error records) in a jsonl output."""
+    records = failed = 0
+    with path.open("rb") as f:
+        for line in f:
+            records += 1
+            failed += b'"error":{' in line[:400] and json.loads(line).get("error") is not None
+    return records, failed
+
+
 def link_folder(files: list[Path], folder: Path) -> str:
     folder.mkdir(parents=True, exist_ok=True)
     for f in files:
@@ -223,6 +233,12 @@ def main() -> None:
         t_all, rss_all = cli_run([folder_all], 2, tmpdir / "all.jsonl")
         all_chars = sum(len(t) for t in read(whole))
         fug_all = fug * all_chars / chars
+        records, failed = count_records(tmpdir / "all.jsonl")
+        figures["corpus_errors"] = {
+            "value": failed,
+            "bar": "== 0",
+            "detail": f"{records} records for {len(whole)} input articles; error records: {failed}",
+        }
         figures["corpus_jobs2_seconds"] = {
             "value": t_all,
             "bar": "<= 60",
