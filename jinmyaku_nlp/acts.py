@@ -24,12 +24,14 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from spacy.attrs import IS_SPACE, LEMMA, MORPH, ORTH, TAG
 from spacy.language import Language
-from spacy.tokens import Doc
+from spacy.tokens import Doc, MorphAnalysis
+from spacy.vocab import Vocab
 
 from jinmyaku_nlp.lexicon import LEAD as _LEAD
 from jinmyaku_nlp.lexicon import TRAIL as _TRAIL
-from jinmyaku_nlp.lexicon import CueRule, load_rules, load_wordlist, match_rule
+from jinmyaku_nlp.lexicon import CueRule, load_rules, load_wordlist, match_prepared, prepare_sentence
 from jinmyaku_nlp.pipeline import SPANS_ACTS, state
 from jinmyaku_nlp.record import ACT_TYPES
 
@@ -78,9 +80,12 @@ _SPECIFIC = (
 )
 
 
-@dataclass(slots=True)
+@dataclass(frozen=True, slots=True)
 class Morph:
-    """The few token facts the rules read (from any spaCy Japanese tokenizer)."""
+    """The few token facts the rules read (from any spaCy Japanese tokenizer).
+
+    Frozen: one Morph is shared by every occurrence of its token (see :func:`doc_morphs`).
+    """
 
     text: str
     lemma: str
@@ -88,18 +93,58 @@ class Morph:
     form: str  # conjugation form, e.g. 命令形, 意志推量形
 
 
-def sentence_morphs(doc: Doc, start: int, end: int) -> list[Morph]:
+#: token attributes read for a whole Doc at once (one array, no Token object per token)
+_TOKEN_ATTRS = [ORTH, LEMMA, TAG, MORPH, IS_SPACE]
+#: the Morph cache grows with the vocabulary (~600 bytes an entry); past this size it starts
+#: again rather than holding every word of a million-article run (1,500 articles: ~37k entries)
+_MORPH_CACHE_SIZE = 50_000
+
+#: a token's ORTH, LEMMA, TAG, MORPH and IS_SPACE values
+TokenKey = tuple[int, ...]
+
+
+def doc_morphs(doc: Doc, cache: dict[TokenKey, Morph | None] | None = None) -> list[Morph | None]:
+    """The Morph of every token of ``doc`` (``None`` for whitespace), in token order.
+
+    ``cache`` keeps the Morph of each distinct token across calls: most tokens of an article
+    (particles, auxiliaries, punctuation) repeat, and looking up strings and parsing the morph
+    is the dear part.
+    """
+    cache = {} if cache is None else cache
+    if len(cache) > _MORPH_CACHE_SIZE:
+        cache.clear()
+    strings = doc.vocab.strings
+    out: list[Morph | None] = []
+    for row in doc.to_array(_TOKEN_ATTRS).tolist():
+        key = tuple(row)
+        m = cache.get(key)
+        if m is None and key not in cache:  # whitespace is cached as None
+            orth, lemma, tag, morph, space = key
+            m = (
+                None
+                if space
+                else Morph(strings[orth], strings[lemma], strings[tag], _conjugation_form(doc.vocab, morph))
+            )
+            cache[key] = m
+        out.append(m)
+    return out
+
+
+def _conjugation_form(vocab: Vocab, key: int) -> str:
+    """The form part of ``Inflection=<type>;<form>`` (as ``token.morph.get`` reads it), or ``""``."""
+    infl = MorphAnalysis.from_id(vocab, key).get("Inflection")
+    return infl[0].split(";", 1)[1] if infl and ";" in infl[0] else ""
+
+
+def sentence_morphs(doc: Doc, start: int, end: int, morphs: Sequence[Morph | None] | None = None) -> list[Morph]:
+    """The non-space tokens that overlap the characters ``start:end``; ``morphs`` is
+    :func:`doc_morphs` of ``doc``, computed once for all its sentences."""
     span = doc.char_span(start, end, alignment_mode="expand")
     if span is None:
         return []
-    out = []
-    for t in span:
-        if t.is_space:
-            continue
-        infl = t.morph.get("Inflection")
-        form = infl[0].split(";", 1)[1] if infl and ";" in infl[0] else ""
-        out.append(Morph(t.text, t.lemma_, t.tag_, form))
-    return out
+    if morphs is None:
+        morphs = doc_morphs(doc)
+    return [m for m in morphs[span.start : span.end] if m is not None]
 
 
 def content_tail(morphs: Sequence[Morph]) -> list[Morph]:
@@ -234,12 +279,17 @@ def sentence_features(text: str, morphs: Sequence[Morph]) -> dict[str, Any]:
 def sentence_connective(text: str) -> str:
     """The connective that opens the sentence (after brackets and a speaker label), or ``""``."""
     first = _LABEL.sub("", _LEAD.sub("", text)).lstrip("「『 　")
-    return next((c for c in _connectives() if first.startswith(c)), "")
+    return next((c for c in _connectives().get(first[:1], ()) if first.startswith(c)), "")
 
 
 @cache
-def _connectives() -> tuple[str, ...]:
-    return tuple(sorted(load_wordlist("connectives"), key=len, reverse=True))
+def _connectives() -> dict[str, tuple[str, ...]]:
+    """The connectives by their first character (so a sentence is compared with a handful, not
+    all), longest first so that the longest one that opens the sentence wins."""
+    index: dict[str, list[str]] = {}
+    for c in sorted(load_wordlist("connectives"), key=len, reverse=True):
+        index.setdefault(c[0], []).append(c)
+    return {k: tuple(v) for k, v in index.items()}
 
 
 @cache
@@ -274,7 +324,8 @@ def generic_topic(morphs: Sequence[Morph]) -> Morph | None:
     Besides the class nouns of ``acts_class_nouns.txt``, any common noun counts when a habitual
     adverb (つねに, いつも) makes the predicate generic (幸福はつねに外に現われる).
     """
-    habitual = any(h in "".join(m.text for m in morphs) for h in _HABITUAL)
+    words = "".join(m.text for m in morphs)
+    habitual = any(h in words for h in _HABITUAL)
     for k, m in enumerate(morphs[:40]):
         if k == 0 or m.text not in _TOPIC_PARTICLES:
             continue
@@ -340,13 +391,15 @@ class ActTagger:
         self.name = name
         self.lexicons = [str(p) for p in lexicons]
         self.rules: list[CueRule] = load_rules("acts", ACT_LABELS, self.lexicons)
+        self._morphs: dict[TokenKey, Morph | None] = {}
 
     def __call__(self, doc: Doc) -> Doc:
         data = state(doc, self.name)
         sents: list[dict[str, Any]] = data["sentences"]
         tails: list[list[Morph]] = []
+        doc_tokens = doc_morphs(doc, self._morphs)
         for s in sents:
-            morphs = sentence_morphs(doc, s["start"], s["end"])
+            morphs = sentence_morphs(doc, s["start"], s["end"], doc_tokens)
             s["features"].update(sentence_features(s["text"], morphs))
             tails.append(morphs)
         body = [k for k, s in enumerate(sents) if not s["boilerplate"] and not s["heading"]]
@@ -374,10 +427,11 @@ class ActTagger:
         text, start = s["text"], s["start"]
         found: dict[str, dict[str, Any]] = {}
         vetoed: set[str] = set()
+        sent = prepare_sentence(text, start)
         for rule in self.rules:
             if rule.label in found:
                 continue
-            hit = match_rule(rule, text, start)
+            hit = match_prepared(rule, sent)
             if hit is None:
                 continue
             if rule.label.startswith("not_"):

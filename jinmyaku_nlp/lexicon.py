@@ -81,14 +81,10 @@ def parse_rules(lines: Iterable[str], *, path: str, labels: Iterable[str]) -> li
             raise LexiconError(f"duplicate rule id {rule_id!r}", path=path, line=lineno)
         seen.add(rule_id)
         if obj["label"] not in allowed:
-            raise LexiconError(
-                f"unknown label {obj['label']!r}; allowed: {sorted(allowed)}", path=path, line=lineno
-            )
+            raise LexiconError(f"unknown label {obj['label']!r}; allowed: {sorted(allowed)}", path=path, line=lineno)
         where = obj.get("where", "any")
         if where not in WHERES:
-            raise LexiconError(
-                f"'where' must be one of {list(WHERES)}, not {where!r}", path=path, line=lineno
-            )
+            raise LexiconError(f"'where' must be one of {list(WHERES)}, not {where!r}", path=path, line=lineno)
         weight = obj.get("weight", 1.0)
         if isinstance(weight, bool) or not isinstance(weight, (int, float)):
             raise LexiconError("'weight' must be a number", path=path, line=lineno)
@@ -146,18 +142,54 @@ def load_wordlist(name: str) -> frozenset[str]:
     return frozenset(words)
 
 
+@dataclass(frozen=True, slots=True)
+class SentenceText:
+    """One sentence as every cue rule searches it, computed once per sentence.
+
+    A stage that runs a whole rule table over a sentence prepares it once with
+    :func:`prepare_sentence` and calls :func:`match_prepared` per rule, instead of letting
+    :func:`match_rule` strip the trailing punctuation and leading brackets again for every rule.
+    """
+
+    text: str
+    start: int
+    #: ``text`` without its closing punctuation: what "end" rules search
+    core: str
+    #: length of the opening brackets and space: "start" rules search ``text[lead:]``
+    lead: int
+    #: ``text[lead:]``
+    body: str
+
+
+def prepare_sentence(text: str, start: int) -> SentenceText:
+    """The search targets of a sentence ``text`` that begins at offset ``start``."""
+    lead = LEAD.match(text)
+    base = lead.end() if lead else 0
+    return SentenceText(text, start, TRAIL.sub("", text), base, text[base:])
+
+
+def match_prepared(rule: CueRule, sent: SentenceText) -> tuple[str, int, int] | None:
+    """``(cue text, start, end)`` of ``rule`` in a prepared sentence (same result as :func:`match_rule`)."""
+    if rule.where == "end":
+        return _found(rule, sent.text, sent.start, 0, sent.core)
+    if rule.where == "start":
+        return _found(rule, sent.text, sent.start, sent.lead, sent.body)
+    return _found(rule, sent.text, sent.start, 0, sent.text)
+
+
 def match_rule(rule: CueRule, text: str, start: int) -> tuple[str, int, int] | None:
     """``(cue text, start, end)`` of ``rule`` in a sentence ``text`` that begins at offset ``start``."""
     if rule.where == "end":
-        base = 0
-        target = TRAIL.sub("", text)
-    elif rule.where == "start":
+        return _found(rule, text, start, 0, TRAIL.sub("", text))
+    if rule.where == "start":
         lead = LEAD.match(text)
         base = lead.end() if lead else 0
-        target = text[base:]
-    else:
-        base = 0
-        target = text
+        return _found(rule, text, start, base, text[base:])
+    return _found(rule, text, start, 0, text)
+
+
+def _found(rule: CueRule, text: str, start: int, base: int, target: str) -> tuple[str, int, int] | None:
+    """The rule's first non-empty match in ``target`` (= ``text[base:]``, maybe shortened), unless vetoed."""
     m = rule.regex.search(target)
     if m is None or (rule.unless is not None and rule.unless.search(text)):
         return None

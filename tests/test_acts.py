@@ -276,11 +276,37 @@ def test_modality(nlp: Language, text: str, modality: str) -> None:
         ("しかし、現実は甘くない。", "しかし"),
         ("「つまり、そういうことです」", "つまり"),
         ("田中：だから言ったでしょう。", "だから"),  # after a speaker label
+        ("しかしながら、現実は甘くない。", "しかしながら"),  # the longest connective that opens it
+        ("ただし書きを読む。", "ただし"),
         ("現実は甘くない。", ""),
     ],
 )
 def test_connective(nlp: Language, text: str, connective: str) -> None:
     assert sentence(nlp, text)["features"]["connective"] == connective
+
+
+def test_doc_morphs_read_what_the_tokens_say(nlp: Language) -> None:
+    """The whole-Doc read (arrays and a cache shared across Docs) gives each token's own text,
+    lemma, tag and conjugation form, and None for whitespace."""
+    from jinmyaku_nlp.acts import doc_morphs, sentence_morphs
+
+    cache: dict[Any, Any] = {}
+    for text in ("早く行け。\n\n  走れ！", "行けば分かる。走れ。"):
+        doc = nlp.make_doc(text)
+        morphs = doc_morphs(doc, cache)
+        assert len(morphs) == len(doc)
+        for t, m in zip(doc, morphs, strict=True):
+            if t.is_space:
+                assert m is None
+                continue
+            infl = t.morph.get("Inflection")
+            form = infl[0].split(";", 1)[1] if infl and ";" in infl[0] else ""
+            assert m is not None and (m.text, m.lemma, m.tag, m.form) == (t.text, t.lemma_, t.tag_, form)
+    assert any(m.form.startswith("命令形") for m in morphs if m is not None)
+    # a sentence takes the tokens its characters overlap, whitespace left out
+    assert [m.text for m in sentence_morphs(doc, 1, 4, morphs)] == [
+        t.text for t in doc.char_span(1, 4, alignment_mode="expand")
+    ]
 
 
 def test_addressee_and_quotes(nlp: Language) -> None:

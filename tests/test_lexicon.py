@@ -8,7 +8,7 @@ import pytest
 
 from jinmyaku_nlp.acts import ACT_LABELS
 from jinmyaku_nlp.errors import LexiconError
-from jinmyaku_nlp.lexicon import load_rules, match_rule, parse_rules
+from jinmyaku_nlp.lexicon import load_rules, match_prepared, match_rule, parse_rules, prepare_sentence
 
 GOOD = '{"rule": "u.cta", "label": "call_to_action", "regex": "てね$", "where": "end"}'
 
@@ -76,3 +76,35 @@ def test_match_rule_positions() -> None:
     )
     assert match_rule(veto, "まとめです", 0) == ("まとめ", 0, 3)
     assert match_rule(veto, "まとめて買う", 0) is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "早く来てね。",
+        "「最後に」まとめです！",
+        "  （まとめて買う）",
+        "まとめ",
+        "",
+        "。。",
+        "「」",
+        "最後にてね……」",
+        "人は誰でも変われるのだ。",
+        "自分を大切にすべきです！」",
+    ],
+)
+def test_prepared_sentence_matches_like_match_rule(text: str) -> None:
+    """The per-sentence fast path gives match_rule's answer for every rule of the package table."""
+    rules = load_rules("acts", ACT_LABELS) + parse_rules(
+        [
+            GOOD,
+            '{"rule": "s", "label": "summary", "regex": "^最後に", "where": "start"}',
+            '{"rule": "v", "label": "summary", "regex": "まとめ", "unless": "まとめて"}',
+            '{"rule": "z", "label": "summary", "regex": "x*", "where": "end"}',
+        ],
+        path="t",
+        labels=ACT_LABELS,
+    )
+    sent = prepare_sentence(text, 7)
+    for rule in rules:
+        assert match_prepared(rule, sent) == match_rule(rule, text, 7), rule.rule
