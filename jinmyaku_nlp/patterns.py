@@ -19,7 +19,16 @@ from typing import Any
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from jinmyaku_nlp.lexicon import LEAD, TRAIL, CueRule, load_rules, load_wordlist, match_rule, read_data
+from jinmyaku_nlp.lexicon import (
+    LEAD,
+    TRAIL,
+    CueRule,
+    load_rules,
+    load_wordlist,
+    match_prepared,
+    prepare_sentence,
+    read_data,
+)
 from jinmyaku_nlp.pipeline import SPANS_ACTS, SPANS_PATTERNS, state
 from jinmyaku_nlp.record import ACT_TYPES
 
@@ -993,10 +1002,11 @@ class PatternFinder:
 
     def cues_for(self, sent: dict[str, Any]) -> dict[str, dict[str, Any]]:
         found: dict[str, dict[str, Any]] = {}
+        prepared = prepare_sentence(sent["text"], sent["start"])
         for rule in self.rules:
             if rule.label in found:
                 continue
-            hit = match_rule(rule, sent["text"], sent["start"])
+            hit = match_prepared(rule, prepared)
             if hit is not None:
                 found[rule.label] = {
                     "text": hit[0],
