@@ -60,8 +60,11 @@ _PAST = ("た",)
 #: adverbs that make any topic generic (幸福はつねに外に現われる); いつも and 必ず describe one
 #: person's habits too often in columns to count alone
 _HABITUAL = ("常に", "つねに")
+#: demonstratives of kind (そう in そう + いう as UniDic splits そういう)
+_KIND = ("こういう", "そういう", "ああいう", "こんな", "そんな", "あんな", "こう", "そう", "ああ")
 _TOPIC_PARTICLES = ("は", "も", "って", "なら")
-#: words that tie a noun phrase to one person, group or occasion: not a generic class
+#: words that tie a noun phrase to one person, group or occasion: not a generic class (but a kind
+#: demonstrative right before the head names a kind of people: そういう人は, こんな女性は)
 _SPECIFIC = (
     "この",
     "その",
@@ -208,8 +211,11 @@ def _is_imperative(text: str, tail: Sequence[Morph]) -> bool:
 
 
 def _is_volitional(tail: Sequence[Morph]) -> bool:
-    for m in tail[-2:]:
+    for k, m in enumerate(tail[-2:], start=-len(tail[-2:])):
         if not m.form.startswith("意志推量形"):
+            continue
+        # それで転職をしようと。: a volitional quoted by と／って reports an intention, it urges nothing
+        if k == -2 and not tail[-1].tag.startswith("助詞-終助詞"):
             continue
         # でしょう／だろう (です, だ) and であろう (有る) are conjecture, not volition
         if m.lemma == "ます" or (m.tag.startswith("動詞") and m.lemma != "有る"):
@@ -301,7 +307,7 @@ def _class_nouns() -> tuple[frozenset[str], frozenset[str]]:
 
 @cache
 def _closing() -> dict[str, tuple[str, ...]]:
-    kinds: dict[str, list[str]] = {"open": [], "final": [], "heading": []}
+    kinds: dict[str, list[str]] = {"open": [], "final": [], "last": [], "inside": [], "heading": []}
     for entry in sorted(load_wordlist("acts_closing")):
         kind, _, cue = entry.partition(":")
         if kind in kinds and cue:
@@ -319,26 +325,60 @@ def _cue(text: str, start: int, cue: str, rule: str, label: str) -> dict[str, An
 def generic_topic(morphs: Sequence[Morph]) -> Morph | None:
     """The head noun of a generic class topic (成功者は, 一流の人は, 知らないものは), or None.
 
-    Only the first topic of the sentence counts; a noun phrase tied to one referent (この人,
-    彼女たち, a person's name) is not a class, and 〜人はいない／人もいる only counts people.
-    Besides the class nouns of ``acts_class_nouns.txt``, any common noun counts when a habitual
-    adverb (つねに, いつも) makes the predicate generic (幸福はつねに外に現われる).
+    The first topic of the sentence counts, and the topic of the main clause when a subordinate
+    clause (〜ので、〜が、) holds the first (この調査は…なので、日本人は…); a noun phrase tied to
+    one referent (この人, 彼女たち, a person's name) is not a class, and 〜人はいない／人もいる
+    only counts people. Besides the class nouns of ``acts_class_nouns.txt``, any common noun
+    counts when a habitual adverb (つねに, いつも) makes the predicate generic (幸福はつねに外に現われる).
     """
     words = "".join(m.text for m in morphs)
     habitual = any(h in words for h in _HABITUAL)
-    for k, m in enumerate(morphs[:40]):
-        if k == 0 or m.text not in _TOPIC_PARTICLES:
+    head = _first_topic(morphs, 0, habitual)
+    if head is None or head >= 0:
+        return morphs[head] if head is not None else None
+    brk = max((k for k, m in enumerate(morphs[:40]) if _clause_break(morphs, k)), default=-1)
+    head = _first_topic(morphs, brk + 1, habitual) if brk > 0 else None
+    return morphs[head] if head is not None and head >= 0 else None
+
+
+def _first_topic(morphs: Sequence[Morph], start: int, habitual: bool) -> int | None:
+    """Index of the class head of the first topic from ``start``; -1 for a topic that is not a
+    class (so a later main-clause topic may still count); None when there is no topic."""
+    for k in range(start + 1, min(len(morphs), 40)):
+        m = morphs[k]
+        if m.text not in _TOPIC_PARTICLES:
             continue
         if not (m.tag.startswith("助詞") or (m.text == "なら" and m.lemma == "だ")):
             continue
+        if morphs[k - 1].tag.startswith("助詞-接続助詞"):
+            continue  # 許しても、…: the concessive ても／ては is no topic
         h = _topic_head(morphs, k)
         if h is None:
             return None
         nxt = morphs[k + 1] if k + 1 < len(morphs) else None
         if nxt is not None and nxt.lemma == "居る":
             return None
-        return morphs[h] if _is_class(morphs, h, habitual) and not _is_specific(morphs, h) else None
+        return h if _is_class(morphs, h, habitual) and not _is_specific(morphs, h) else -1
     return None
+
+
+def _clause_break(morphs: Sequence[Morph], k: int) -> bool:
+    """A comma after a subordinate clause's conjunctive particle (ので、 から、 が、 けど、), or
+    after なので (UniDic: な + の + で)."""
+    if morphs[k].text != "、" or k < 2:
+        return False
+    prev = morphs[k - 1]
+    if prev.text == "で" and prev.lemma == "だ":
+        return morphs[k - 2].text in ("の", "ん")
+    return prev.tag.startswith("助詞-接続助詞") and prev.text in (
+        "ので",
+        "から",
+        "が",
+        "けど",
+        "けれど",
+        "けれども",
+        "のに",
+    )
 
 
 def _topic_head(morphs: Sequence[Morph], k: int) -> int | None:
@@ -372,11 +412,15 @@ def _is_specific(morphs: Sequence[Morph], h: int) -> bool:
     """The noun phrase ending at ``h`` (back to the last comma) names one referent."""
     phrase = morphs[max(0, h - 12) : h + 1]
     j = max((i for i, p in enumerate(phrase) if p.text in ("、", "。", "：", ":")), default=-1)
-    return any(
+    rest = phrase[j + 1 :]
+    # そういう人は (そう + いう + 人) / こんな人は: the demonstrative only says what kind of person
+    n = len(rest)
+    kind = n >= 2 and (rest[-2].text in _KIND or (n >= 3 and rest[-3].text in _KIND and rest[-2].lemma == "言う"))
+    return not kind and any(
         p.text in _SPECIFIC
         or p.tag.startswith(("代名詞", "名詞-固有名詞-人名"))
         or p.lemma in ("私", "僕", "俺", "彼", "彼女")
-        for p in phrase[j + 1 :]
+        for p in rest
     )
 
 
@@ -482,6 +526,12 @@ def _embedded_noka(text: str, nxt: dict[str, Any] | None) -> bool:
     return _LEAD.sub("", nxt["text"]).startswith(_DEMONSTRATIVE_START)
 
 
+def _inside_cue(text: str, cue: str) -> bool:
+    """``cue`` after a comma in the sentence and not followed by a particle (最後には, 最後の)."""
+    k = text.find("、" + cue)
+    return k >= 0 and text[k + 1 + len(cue) : k + 2 + len(cue)] not in ("は", "も", "の", "ま")
+
+
 def _closing_sentences(sents: list[dict[str, Any]], body: list[int]) -> dict[int, dict[str, Any]]:
     """Summary cues that depend on where the sentence stands in the article."""
     out: dict[int, dict[str, Any]] = {}
@@ -516,9 +566,18 @@ def _closing_sentences(sents: list[dict[str, Any]], body: list[int]) -> dict[int
         cue = next((c for c in cues["open"] if text.startswith(c)), None)
         if cue is not None and r >= len(body) * 3 // 4:
             out[k] = _cue(s["text"], s["start"], cue, "acts.summary.closing_opener", "summary") or {}
+        if cue is None and r >= len(body) * 3 // 4:
+            # Q．…ので、最後にアドバイスを: 最後に after a clause still opens the close (not 最後には)
+            cue = next((c for c in cues["inside"] if _inside_cue(text, c)), None)
+            if cue is not None:
+                out[k] = _cue(s["text"], s["start"], cue, "acts.summary.closing_inside", "summary") or {}
         cue = next((c for c in cues["final"] if core.endswith(c)), None)
         if cue is not None and r >= len(body) - 3:
             out[k] = _cue(s["text"], s["start"], cue, "acts.summary.closing_final", "summary") or {}
+        # a column closes on a hedged conclusion (…なのかもしれない, …ようだ): its last sentence
+        cue = next((c for c in cues["last"] if core.endswith(c)), None)
+        if cue is not None and r == len(body) - 1:
+            out[k] = _cue(s["text"], s["start"], cue, "acts.summary.closing_hedge", "summary") or {}
     return {k: v for k, v in out.items() if v}
 
 

@@ -386,6 +386,107 @@ def test_invalid_regex_in_user_cue_file(tmp_path: Path) -> None:
         jinmyaku_nlp.load(lexicons={"jinmyaku_acts": [path]})
 
 
+# --- families fitted on interview, survey and opinion columns ----------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "長く続けるには、まず自分が楽しめることを見つけるのが第一です。",  # 〜のが第一
+        "焦らずに自分と向き合うことが大切です。",  # 〜ことが大切
+        "これからの店には、独自のサービスを打ち出すことが必要となっています。",  # 必要となる
+        "一度くらいは本気で休んでみるべきなのかも？",  # hedged べき with a rising tone
+    ],
+)
+def test_call_to_action_advice_families(nlp: Language, text: str) -> None:
+    assert "call_to_action" in acts(nlp, text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "休日によく行くお店を教えてください",  # a questionnaire item asks respondents for information
+        "もし良い方法があれば教えて下さい。",  # a reader's letter asks the columnist
+        "Q．それで会社を辞めようと。",  # an interviewer's question; a quoted intention
+        "Q．最後に読者へのメッセージをお願いします。",
+        "最後に、前回の話題についても少し触れておこう。",  # meta-discourse about the article
+        "その後の話題についても取り上げておきましょう。",
+    ],
+)
+def test_call_to_action_negative_families(nlp: Language, text: str) -> None:
+    assert "call_to_action" not in acts(nlp, text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "“門限”とは具体的にいうと“夜十時”。",  # とは with a quoted nominal predicate
+        "まず過失というのは「注意を怠って結果を招くこと」というもので、日常でもよく問題になる。",
+    ],
+)
+def test_definition_families(nlp: Language, text: str) -> None:
+    assert "definition" in acts(nlp, text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "料理の定義について改めて考えるきっかけになったのは確かだ。",  # about the definition
+        "どんなに忙しくても約束は守る、それが彼女の流儀なのだ。",  # explanatory のだ, not a cleft gloss
+    ],
+)
+def test_definition_negative_families(nlp: Language, text: str) -> None:
+    assert "definition" not in acts(nlp, text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "「学生でも社会人でも、朝型の生活は得だと思います」",  # AでもBでも: any member
+        "どんな職場であっても、挨拶のできない人は信用されない。",
+        "多くの企業が在宅勤務を取り入れている。",
+        "自炊している人とそうでない人とでは、食費にかなり差がある。",  # class contrast
+        "人に優しくできるのは、心に余裕がある証拠だ。",  # 〜のは…の証拠
+        "そういう人はきっと同じ失敗を繰り返す。",  # a kind demonstrative names a class
+        "いくら景気が良くても、世間はそう甘くないのだ。",  # concessive ても is no topic
+        "この調査は若者が対象なので、日本人は全体に慎重だと言えそうだ。",  # main-clause topic
+    ],
+)
+def test_generalization_families(nlp: Language, text: str) -> None:
+    assert "generalization" in acts(nlp, text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "スマホならいつでもどこでも記事が読める。",  # wh-でも ranges over times, not a class
+        "彼は好きでも嫌いでもなかったそうだ。",
+        "そういえば、その人は先月引っ越した。",
+    ],
+)
+def test_generalization_negative_families(nlp: Language, text: str) -> None:
+    assert "generalization" not in acts(nlp, text)
+
+
+def test_hedged_last_sentence_closes_the_article(nlp: Language) -> None:
+    closing = ["習慣を変えるのは、思うほど難しくないのかもしれない。"]
+    assert "summary" in acts(nlp, _article(BODY, closing), "難しくないのかもしれない")
+    # the same hedge before the end is no close
+    text = _article([*closing, *BODY], [])
+    assert "summary" not in acts(nlp, text, "難しくないのかもしれない")
+
+
+def test_closing_cue_after_a_clause(nlp: Language) -> None:
+    text = _article(BODY, ["せっかくなので、最後にひとつだけ助言を。", "第13の理由は、習慣が自信を生むからだ。"])
+    assert "summary" in acts(nlp, text, "最後にひとつだけ")
+    early = _article(["せっかくなので、最後にひとつだけ助言を。", *BODY], [])
+    assert "summary" not in acts(nlp, early, "最後にひとつだけ")
+
+
+def test_recap_of_the_article_so_far(nlp: Language) -> None:
+    assert "summary" in acts(nlp, "ここまで転職の手順を見てきたが、次は面接の話だ。")
+
+
 # --- the issue-4 bars on the dev gold ---------------------------------------------------------
 
 
