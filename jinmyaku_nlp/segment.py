@@ -50,6 +50,13 @@ _QUOTE_PARTICLES = set("とのをがにはもっ")
 _QUESTION_LIST = re.compile(r"[^。．！？!?\n\r]{1,60}?か[、，]?(?:という|との)")
 #: a line that cannot open a sentence continues the previous one: (verse)\n\nです。
 _CONTINUATION = re.compile(r"\s*(?:です|でした|でしょう|と(?:思|考え)[いうっわ])")
+#: a bare ?/! followed by a quoting と is reported thought, not a sentence end:
+#: …のではないか？と感じる / 辞めてやれ！とも思った / 認められるのか？ということだろう
+_QUOTED_MARK = re.compile(
+    r"[？?！!]+[ \u3000]*と(?:いう|いっ|言|云|思|おも|感じ|考え|聞|訊|尋|叫|つぶや|呟|問|疑|も(?!かく|あれ)|の[声意思])"
+)
+#: a one-to-three character label before a full-width period is a list or Q/A mark, not a sentence: Q．本文
+_LABEL_DOT = re.compile(r"[A-Za-zＡ-Ｚａ-ｚ0-9０-９]{1,3}")
 _NONSPACE = re.compile(r"\S")
 
 
@@ -129,6 +136,11 @@ class _Scanner:
             return False
         return i - head.start() >= MIN_BYLINE_SENTENCE
 
+    def _label_before(self, i: int) -> bool:
+        """The sentence so far, on this line, is only a short label (Q, A, 12)."""
+        head = _NONSPACE.search(self.text, max(self.start, self.line_start), i)
+        return head is not None and _LABEL_DOT.fullmatch(self.text, head.start(), i) is not None
+
     def closer(self, ch: str) -> None:
         stack = self.stack
         if stack and stack[-1][0] == ch:
@@ -145,6 +157,10 @@ class _Scanner:
         if ch in "?!" and 0 < i < self.n - 1 and text[i - 1].isdigit() and text[i + 1].isdigit():
             return i + 1  # mis-encoded range mark: 20?30代
         if ch in "？?" and _QUESTION_LIST.match(text, i + 1):
+            return i + 1
+        if ch in "？?！!" and _QUOTED_MARK.match(text, i):
+            return i + 1
+        if ch == "．" and self._label_before(i):
             return i + 1
         return self.close_after(i + 1, "terminator")
 

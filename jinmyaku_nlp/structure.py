@@ -46,6 +46,22 @@ _WS = re.compile(r"\s+")
 _SENTENCE_END = "。．！？!?"
 _CLOSING = "」』）)》】〉］]｝}〕”’＞>…‥・〜ー～♪☆★ｗw 　\t"
 _LABELLED = re.compile(r"^【[^】]{1,20}】\S")
+#: an interviewer's turn in a Q&A: ——席替えはやっぱり必要なんですね
+_TURN = re.compile(r"^[—―ー−\-－]{1,3}")
+#: the opening of a line that refers back to the quotation above it as words said:
+#: と語るのは / と彼は / こう評したのは / そんな台詞を (not とっておき, ところで: と + kana word)
+_ECHO = re.compile(
+    r"^(?:と(?:[、，\s]|[一-龥ァ-ヶ]|い[うっ]|つぶや|ぼや|の)|って|[^。、「」]{0,15}?(?:こう|そう|そんな|この(?:言葉|台詞|セリフ|一言)))"
+)
+#: a numbered list line: １．お客様
+_NUMBERED = re.compile(r"^[0-9０-９]{1,2}[.．)）]")
+#: a comma past a short opener (では、 is fine) or a second comma: the line has clauses
+_CLAUSE_COMMA = re.compile(r"^[^、，]{5,}[、，]|[、，][^、，]*[、，]")
+#: a line that is one quotation and nothing else: someone's words, not a title
+_QUOTE_LINE = re.compile(r"^「[^「」]*」$|^『[^『』]*』$")
+#: not_heading rules that say the line runs on or is someone's words (the wording rules —
+#: polite predicate, question, sentence opener — are outweighed by a set-off layout)
+_RUN_ON_RULES = ("structure.not_heading.clause", "structure.not_heading.reported_speech")
 
 
 @dataclass(slots=True)
@@ -184,9 +200,11 @@ class _Annotator:
         t = self.table
         for k, sent in enumerate(self.sent_text):
             self.boiler[k] = t.match("boilerplate", sent)
-        for k, sent in enumerate(self.sent_text):
-            # a provider credit is itself a credit line, so only boilerplate sentences qualify
-            if self.boiler[k] and t.match("tail_start", sent):
+        n = len(self.sent_text)
+        for k in range(n // 2, n):
+            # a provider credit is itself a credit line, so only boilerplate sentences qualify; one
+            # in the first half credits the article at its top (@type columns) and ends nothing
+            if self.boiler[k] and t.match("tail_start", self.sent_text[k]):
                 for j in range(k, len(self.spans)):
                     self.boiler[j] = self.boiler[j] or "structure.boilerplate.after_provider_credit"
                 break
@@ -213,12 +231,29 @@ class _Annotator:
                 self.mark_line(j, "structure.boilerplate.block_member")
                 j += 1
 
+    def after_related_links(self) -> None:
+        """A related-links block in the second half, with no heading marker after it, ends the article.
+
+        What follows it is the site's promotion of its own services (livedoor求人・転職は、…), written
+        in sentences, so the trailing-non-prose rule alone does not catch it.
+        """
+        lines = self.lines
+        start = -1
+        for li in range(len(lines) - 1, len(lines) // 2 - 1, -1):
+            if self.block[li] == "structure.block.related":
+                start = li
+                break
+            if self.marker[li] and self.block[li] is None:
+                return  # a later ■ section: the article goes on after its links
+        for li in range(start + 1, len(lines)) if start >= 0 else ():
+            self.mark_line(li, "structure.boilerplate.after_related_links")
+
     def trailing_lines(self) -> None:
         """Lines after the last line of prose are links, product data and navigation."""
         lines = self.lines
         last_prose = -1
         for li in range(len(lines) - 1, -1, -1):
-            if lines[li].prose:
+            if self.ends_prose(li):
                 last_prose = li
                 break
         if last_prose < 0:
@@ -227,6 +262,25 @@ class _Annotator:
             if _is_sign_off(lines[li]) and not self.marker[li]:
                 continue  # ではまた: the author's own unpunctuated sign-off is not boilerplate
             self.mark_line(li, "structure.boilerplate.trailing_non_prose")
+
+    def ends_prose(self, li: int) -> bool:
+        """The author's text on the line ends a sentence (a byline glued after it does not count).
+
+        …余裕のある大人の女の証なのかもしれない。(栗頭渋子): the closing sentence is the author's,
+        the bracketed credit after it is a separate boilerplate sentence.
+        """
+        line = self.lines[li]
+        if line.prose or not line.sents:
+            return line.prose
+        tail = line.sents[-1]
+        if not self.boiler[tail] or self.sent_text[tail][:1] not in "（(":
+            return False  # only a bracketed credit glued after the text, not a link or a label
+        authored = [k for k in line.sents if not self.boiler[k]]
+        if not authored or self.table.match("list_item", line.text) or self.table.match("marker", line.text):
+            return False  # ・リンク名！（提供元）: a list entry with its source is not the author's prose
+        if line.chars - len(self.sent_text[tail]) <= MAX_PLAIN_HEADING_CHARS:
+            return False  # 応募はこちらから！（※…）: a short call-out, not a paragraph of the article
+        return _final_char(self.sent_text[authored[-1]]) in _SENTENCE_END
 
     def credit_runs(self) -> None:
         """A paragraph opening with short unpunctuated name/role lines is a byline block."""
@@ -246,6 +300,8 @@ class _Annotator:
                 len(run) >= 2
                 and any(self.table.match("credit", lines[r].text) for r in run)
                 and not any(self.marker[r] for r in run)
+                # １．お客様 ２．取引先: an enumerated list, even of people, is the author's content
+                and not all(_NUMBERED.match(lines[r].text) for r in run)
             ):
                 for r in run:
                     self.mark_line(r, "structure.boilerplate.credit_block")
@@ -306,26 +362,64 @@ class _Annotator:
         return ahead
 
     def section_headings(self, title: int) -> None:
-        t = self.table
         lines = self.lines
         ahead = self.content_ahead()
+        gap = self.paragraph_gap()
         for li, line in enumerate(lines):
             if li == title or not line.clean:
                 continue
-            block = t.match("block", line.text)
+            block = self.block[li]
             if self.line_is_boilerplate(li) and block is None:
                 continue
             n = line.chars
             rule = None
-            if t.match("marker", line.text) and n <= MAX_MARKED_HEADING_CHARS:
+            if self.marker[li] and n <= MAX_MARKED_HEADING_CHARS:
                 rule = "structure.heading.marker"
             elif n <= MAX_PLAIN_HEADING_CHARS and self.plain_heading(li):
                 rule = "structure.heading.section_line"
+            elif n <= MAX_PLAIN_HEADING_CHARS and self.set_off_heading(li, gap):
+                rule = "structure.heading.set_off_line"
             if rule is None or li + 1 >= len(lines):
                 continue
             # a heading introduces something: prose, or (for a links block) its glued members
             if ahead[li + 1] or (block is not None and lines[li + 1].blanks_before == 0):
                 self.mark_line(li, block or rule, heading=True)
+
+    def paragraph_gap(self) -> int:
+        """The usual number of blank lines between two body paragraphs of this article (median).
+
+        A body line is prose longer than a heading can be, so short set-off lines do not count.
+        """
+        lines = self.lines
+        body = [line.prose and line.chars > MAX_PLAIN_HEADING_CHARS for line in lines]
+        gaps = sorted(lines[j].blanks_before for j in range(1, len(lines)) if body[j] and body[j - 1])
+        return gaps[len(gaps) // 2] if gaps else 1
+
+    def set_off_heading(self, li: int, gap: int) -> bool:
+        """A one-sentence line set apart by a wider gap than the article's paragraphs, opening prose.
+
+        Survey reports and Q&A columns head each section with the question itself
+        (共同購入型クーポンサイトを知っていますか？ / …を教えてください): the wording is a question or a
+        polite request, so only the layout tells that the line introduces the block under it. The
+        layout has to stand out from how this article spaces its own paragraphs, and the line must
+        not be a list item, a speaker turn, a quotation or a clause that runs on.
+        """
+        lines = self.lines
+        line = lines[li]
+        if li + 1 >= len(lines) or len(line.sents) != 1:
+            return False
+        nxt = lines[li + 1]
+        if line.blanks_before < max(2, gap + 1) or nxt.blanks_before < 1 or not nxt.prose:
+            return False
+        if nxt.chars <= line.chars:
+            return False  # what follows is a paragraph, not another short line
+        if line.last in "。．、，,":
+            return False  # a finished sentence set off on its own is a photo caption or a punch line
+        if self.table.match("list_item", line.text) or _QUOTE_LINE.match(line.text) or _TURN.match(line.text):
+            return False
+        if _CLAUSE_COMMA.search(line.text):
+            return False  # …相棒だったら、あなたならどうする?: a clause break makes it a sentence of prose
+        return self.table.match("not_heading", line.text) not in _RUN_ON_RULES
 
     def plain_heading(self, li: int) -> bool:
         """A short line without final punctuation that opens a block of prose."""
@@ -334,26 +428,28 @@ class _Annotator:
         last = line.last
         if last in "。．、，,":
             return False
+        # layout first (cheap): a heading follows a break and something follows it
+        after_break = line.blanks_before > 0 or (li > 0 and self.line_is_boilerplate(li - 1))
+        if not after_break or li + 1 >= len(self.lines):
+            return False
+        if last in "！!" and line.blanks_before < 2:
+            return False  # an exclamation between single blank lines is blog prose
+        nxt = self.lines[li + 1]
+        if nxt.blanks_before == 0 and not nxt.prose and nxt.chars <= MAX_PLAIN_HEADING_CHARS:
+            return False  # glued to another short unpunctuated line: a list or a byline block
         if t.match("list_item", line.text) or t.match("not_heading", line.text):
             return False
         if _LABELLED.match(line.text):
             return False  # 【占い師】name, 【人脈】gloss: a labelled entry, not a title
-        after_break = line.blanks_before > 0 or (li > 0 and self.line_is_boilerplate(li - 1))
-        if not after_break:
-            return False
-        if last in "！!" and line.blanks_before < 2:
-            return False  # an exclamation between single blank lines is blog prose
-        nxt = self.lines[li + 1] if li + 1 < len(self.lines) else None
-        if nxt is None:
-            return False
-        # glued to another short unpunctuated line: a list or a byline block, not a heading
-        return not (nxt.blanks_before == 0 and not nxt.prose and nxt.chars <= MAX_PLAIN_HEADING_CHARS)
+        # 「…稀有な人」 then 谷さんをこう評したのは: the next line says these are someone's words
+        return not (_QUOTE_LINE.match(line.text) and _ECHO.match(nxt.text))
 
     def run(self) -> Structure:
         if not self.spans:
             return Structure()
         self.sentence_boilerplate()
         self.blocks()
+        self.after_related_links()
         self.trailing_lines()
         self.credit_runs()
         self.affiliate_titles()

@@ -56,6 +56,14 @@ def texts(text: str) -> list[str]:
             "恋愛は向いているのか？直す所はあるか、というご相談ですね。",
             ["恋愛は向いているのか？直す所はあるか、というご相談ですね。"],
         ),
+        # a ?/! followed by a quoting と is reported thought inside a longer sentence
+        ("ないのか？と感じるようになった。次。", ["ないのか？と感じるようになった。", "次。"]),
+        ("辞めてやれ！とも思った。", ["辞めてやれ！とも思った。"]),
+        ("認められるのか？\u3000ということだろう。", ["認められるのか？\u3000ということだろう。"]),
+        ("本当？ところで次。", ["本当？", "ところで次。"]),
+        # a full-width period after a short label (Q, A, 1) is part of the line's first sentence
+        ("聞いた。\nQ．新卒で入社したのですか？\nはい。", ["聞いた。", "Q．新卒で入社したのですか？", "はい。"]),
+        ("第２．本文です。", ["第２．", "本文です。"]),
         # a mis-encoded range mark between digits is not a question mark
         ("読者の6割が20?30代だ。", ["読者の6割が20?30代だ。"]),
         # a line that cannot open a sentence continues the previous one (verse quoted mid-sentence)

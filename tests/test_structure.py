@@ -97,6 +97,44 @@ def test_marked_line_with_nothing_after_it_is_not_a_heading() -> None:
     assert boilerplate(text) == ["■ITニュース - iTunes App Store", "■ITニュース - Google Play"]
 
 
+#: a paragraph longer than any heading, so the article's paragraph spacing can be measured
+PARA = BODY * 2
+
+
+def test_question_lines_set_off_by_a_wider_gap_head_the_paragraph_they_introduce() -> None:
+    text = (
+        f"調査レポート\n{PARA}\n{PARA}\n\n\n朝ごはんを毎日食べていますか？\n\n\n{PARA}\n\n"
+        f"\n好きなおかずを教えてください\n\n\n{PARA}\n{PARA}\n\n{PARA}\n"
+    )
+    assert headings(text) == ["調査レポート", "朝ごはんを毎日食べていますか？", "好きなおかずを教えてください"]
+
+
+def test_set_off_line_is_prose_when_the_article_spaces_its_paragraphs_as_widely() -> None:
+    text = f"題名\n\n\n{PARA}\n\n\n{PARA}\n\n\n朝ごはんを毎日食べていますか？\n\n\n{PARA}\n"
+    assert headings(text) == ["題名"]
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "裏蓋を外したところ。",  # a photo caption: a finished sentence
+        "——席替えはやっぱり必要なんですか？",  # an interviewer's turn
+        "こんな相棒だったら、あなたならどうする？",  # a clause break: prose
+    ],
+)
+def test_set_off_lines_that_are_not_headings(line: str) -> None:
+    assert headings(f"題名\n{PARA}\n{PARA}\n\n\n{line}\n\n\n{PARA}\n") == ["題名"]
+
+
+def test_quotation_line_echoed_by_the_next_line_is_speech_not_a_heading() -> None:
+    said = f"題名\n\n{BODY}\n\n「すべて手に入れてきた稀有な人」\n\n彼女をこう評したのは評論家である。{BODY}\n"
+    assert headings(said) == ["題名"]
+    set_off = f"題名\n{PARA}\n{PARA}\n\n\n「本当にいいんですか？」\n\nと彼は聞いた。{PARA}\n"
+    assert headings(set_off) == ["題名"]
+    titled = f"題名\n\n{BODY}\n\n「三十四丁目の奇跡」\n\n百貨店のパレードにサンタが現れる。{BODY}\n"
+    assert headings(titled) == ["題名", "「三十四丁目の奇跡」"]
+
+
 # ---------------------------------------------------------------- boilerplate
 
 
@@ -127,6 +165,18 @@ def test_byline_after_the_last_sentence_is_boilerplate() -> None:
     assert boilerplate(f"題名\n{BODY}\nなかなか答えが出る問題ではないようである（橋口まどか）\n") == ["（橋口まどか）"]
 
 
+def test_closing_sentences_before_a_glued_byline_are_the_authors() -> None:
+    closing = (
+        "結婚とは、相手の人生に責任を持つということ。それでもときめきを感じられるのは余裕のある証なのかもしれない。"
+    )
+    assert boilerplate(f"題名\n{BODY}\n\n{closing}(栗頭渋子)\n") == ["(栗頭渋子)"]
+
+
+def test_short_call_out_with_a_bracketed_note_after_the_text_is_still_trailing_chrome() -> None:
+    text = f"題名\n{BODY}\n\nお食事券を1名様にプレゼント\n応募はこちらから！（※要ID）\n"
+    assert boilerplate(text) == ["お食事券を1名様にプレゼント", "応募はこちらから！", "（※要ID）"]
+
+
 def test_authors_unpunctuated_sign_off_is_not_boilerplate() -> None:
     assert boilerplate(f"題名\n\n{BODY}\n\nではまた\n") == []
 
@@ -150,6 +200,27 @@ def test_profile_block_covers_its_prose() -> None:
 def test_everything_after_a_provider_credit_is_site_chrome() -> None:
     text = f"題名\n{BODY}\n（情報提供元：@type）\n\n求人サイト\n求人サイトは、おすすめするコンテンツ。\n"
     assert boilerplate(text) == ["（情報提供元：@type）", "求人サイト", "求人サイトは、おすすめするコンテンツ。"]
+
+
+def test_provider_credit_at_the_top_ends_nothing() -> None:
+    body = "\n".join([BODY] * 4)
+    text = f"題名\n（情報提供元：@type）\n\n{body}\n"
+    assert boilerplate(text) == ["（情報提供元：@type）"]
+
+
+def test_everything_after_a_closing_related_links_block_is_site_chrome() -> None:
+    body = "\n".join([BODY] * 3)
+    promo = "求人サイトは、あなたにおすすめするコンテンツ。"
+    text = f"題名\n{body}\n\n■関連リンク\n・過去の記事一覧\n\n求人サイト\n{promo}\n"
+    assert boilerplate(text) == ["■関連リンク", "・過去の記事一覧", "求人サイト", promo]
+    # …but a later marked section means the article goes on after the links
+    more = f"題名\n{BODY}\n\n■関連リンク\n・過去の記事一覧\n\n■後半の話題\n{body}\n"
+    assert boilerplate(more) == ["■関連リンク", "・過去の記事一覧"]
+
+
+def test_numbered_list_of_people_is_not_a_byline_block() -> None:
+    text = f"題名\n{BODY}\n\n１．　お客様\n２．　取引先\n３．　社員\n\n{BODY}\n"
+    assert boilerplate(text) == []
 
 
 def test_series_standfirst_under_the_title_is_boilerplate_but_a_lead_is_not() -> None:
