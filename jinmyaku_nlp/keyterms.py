@@ -11,13 +11,14 @@ import math
 import re
 from collections import Counter
 from collections.abc import Iterator, Sequence
+from functools import cache
 from typing import Any
 
 from spacy.language import Language
 from spacy.tokens import Doc
 
 from jinmyaku_nlp.lexicon import load_wordlist
-from jinmyaku_nlp.pipeline import state
+from jinmyaku_nlp.pipeline import DocTokens, doc_tokens, expand_range, state
 
 _QUOTED = re.compile(r"「([^「」。、！？!?\s]{2,12})」")
 _NOUNISH = ("名詞", "接頭辞", "接尾辞-名詞的")
@@ -28,17 +29,35 @@ def _is_noun(tag: str) -> bool:
     return tag.startswith(_NOUNISH) and not tag.startswith(("名詞-数詞", "名詞-普通名詞-副詞可能"))
 
 
-def _runs(texts: Sequence[str], tags: Sequence[str], lo: int, hi: int) -> list[str]:
+#: tag -> :func:`_is_noun`; the tag set is small (a few hundred UniDic tags)
+_NOUN_TAGS: dict[str, bool] = {}
+
+
+def _noun_flags(tags: Sequence[str]) -> list[bool]:
+    known = _NOUN_TAGS
+    out = []
+    for tag in tags:
+        flag = known.get(tag)
+        if flag is None:
+            flag = known[tag] = _is_noun(tag)
+        out.append(flag)
+    return out
+
+
+def _runs(
+    texts: Sequence[str], tags: Sequence[str], lo: int, hi: int, nouns: Sequence[bool] | None = None
+) -> list[str]:
     """Noun runs among tokens ``lo``..``hi`` (one sentence): nouns, prefixes, suffixes, and a
-    leading ``形状詞 + な`` modifier (良質な人脈)."""
+    leading ``形状詞 + な`` modifier (良質な人脈). ``nouns`` is :func:`_noun_flags` of ``tags``."""
+    if nouns is None:
+        nouns = _noun_flags(tags)
     out: list[str] = []
     run: list[str] = []
     k = lo
     while k < hi:
-        tag = tags[k]
-        if _is_noun(tag):
+        if nouns[k]:
             run.append(texts[k])
-        elif tag.startswith("形状詞") and not run and k + 2 < hi and texts[k + 1] == "な" and _is_noun(tags[k + 2]):
+        elif not run and k + 2 < hi and texts[k + 1] == "な" and nouns[k + 2] and tags[k].startswith("形状詞"):
             run.append(texts[k] + "な")
             k += 1  # the な belongs to the run: 良質 + な + 人脈
         elif run:
@@ -51,25 +70,23 @@ def _runs(texts: Sequence[str], tags: Sequence[str], lo: int, hi: int) -> list[s
 
 
 def noun_phrases(doc: Doc, start: int, end: int) -> list[str]:
-    """Noun runs in the character span [start, end) of ``doc``."""
-    span = doc.char_span(start, end, alignment_mode="expand")
-    if span is None:
+    """Noun runs in the character span [start, end) of ``doc`` (the tokens of
+    ``doc.char_span(start, end, alignment_mode="expand")``)."""
+    tok = doc_tokens(doc)
+    found = expand_range(tok, start, end)
+    if found is None:
         return []
-    toks = list(span)
-    return _runs([t.text for t in toks], [t.tag_ for t in toks], 0, len(toks))
+    lo, hi = found
+    return _runs(tok.orth, tok.tag, lo, hi, _noun_flags(tok.tag))
 
 
-def sentence_noun_phrases(doc: Doc, sents: Sequence[dict[str, Any]]) -> Iterator[tuple[dict[str, Any], list[str]]]:
-    """``(sentence, noun runs)`` for every sentence, in one pass over the Doc's tokens.
+def _overlapping(tok: DocTokens, sents: Sequence[dict[str, Any]]) -> Iterator[tuple[int, int]]:
+    """Per sentence, the token range ``(lo, hi)`` of the tokens that overlap it.
 
-    Sentences are in text order and do not overlap, so a token pointer only moves forward; a
-    sentence gets every token that overlaps it (as ``char_span(..., "expand")`` would).
+    Sentences are in text order and do not overlap, so a token pointer only moves forward.
     """
-    texts = [t.text for t in doc]
-    tags = [t.tag_ for t in doc]
-    starts = [t.idx for t in doc]
-    ends = [i + len(x) for i, x in zip(starts, texts, strict=True)]
-    n = len(texts)
+    starts, ends = tok.start, tok.end
+    n = len(starts)
     lo = 0
     for s in sents:
         while lo < n and ends[lo] <= s["start"]:
@@ -77,7 +94,18 @@ def sentence_noun_phrases(doc: Doc, sents: Sequence[dict[str, Any]]) -> Iterator
         hi = lo
         while hi < n and starts[hi] < s["end"]:
             hi += 1
-        yield s, _runs(texts, tags, lo, hi) if s["end"] > s["start"] else []
+        yield lo, hi
+
+
+def sentence_noun_phrases(doc: Doc, sents: Sequence[dict[str, Any]]) -> Iterator[tuple[dict[str, Any], list[str]]]:
+    """``(sentence, noun runs)`` for every sentence, in one pass over the Doc's tokens.
+
+    A sentence gets every token that overlaps it (as ``char_span(..., "expand")`` would).
+    """
+    tok = doc_tokens(doc)
+    nouns = _noun_flags(tok.tag)
+    for s, (lo, hi) in zip(sents, _overlapping(tok, sents), strict=True):
+        yield s, _runs(tok.orth, tok.tag, lo, hi, nouns) if s["end"] > s["start"] else []
 
 
 #: content-word parts of speech for topical overlap (title words): nouns, plain verbs and adjectives
@@ -91,24 +119,34 @@ def sentence_content_words(doc: Doc, sents: Sequence[dict[str, Any]]) -> list[fr
     One forward pass over the Doc's tokens, like :func:`sentence_noun_phrases`; the claim ranker
     compares these sets with the title's to find sentences about what the article is about.
     """
-    stop = load_wordlist("stop_nouns")
-    toks = [(t.idx, t.idx + len(t.text), t.tag_, t.lemma_ or t.text) for t in doc]
-    out: list[frozenset[str]] = []
-    lo = 0
-    for s in sents:
-        while lo < len(toks) and toks[lo][1] <= s["start"]:
-            lo += 1
-        words = set()
-        k = lo
-        while k < len(toks) and toks[k][0] < s["end"]:
-            _, _, tag, lemma = toks[k]
-            k += 1
-            if tag.startswith(_CONTENT) and not tag.startswith(_NOT_CONTENT) and lemma not in stop | _FORMAL_VERBS:
-                # a lone kana is almost always a formal or auxiliary use (いる, する, よい)
-                if len(lemma) > 1 or not _KANA.match(lemma):
-                    words.add(lemma)
-        out.append(frozenset(words))
-    return out
+    tok = doc_tokens(doc)
+    words = [_content_word(tag, lemma) for tag, lemma in zip(tok.tag, tok.lemma, strict=True)]
+    return [frozenset(w for w in words[lo:hi] if w) for lo, hi in _overlapping(tok, sents)]
+
+
+#: (tag, lemma) -> the lemma if it is a content word, else ""; bounded like the string table
+_CONTENT_WORDS: dict[tuple[str, str], str] = {}
+_CONTENT_WORDS_SIZE = 200_000
+
+
+def _content_word(tag: str, lemma: str) -> str:
+    key = (tag, lemma)
+    word = _CONTENT_WORDS.get(key)
+    if word is None:
+        if len(_CONTENT_WORDS) > _CONTENT_WORDS_SIZE:
+            _CONTENT_WORDS.clear()
+        word = ""
+        if tag.startswith(_CONTENT) and not tag.startswith(_NOT_CONTENT) and lemma not in _content_stop():
+            # a lone kana is almost always a formal or auxiliary use (いる, する, よい)
+            if len(lemma) > 1 or not _KANA.match(lemma):
+                word = lemma
+        _CONTENT_WORDS[key] = word
+    return word
+
+
+@cache
+def _content_stop() -> frozenset[str]:
+    return load_wordlist("stop_nouns") | _FORMAL_VERBS
 
 
 #: verbs that mostly serve grammar (について, という, による, と思う) rather than topic

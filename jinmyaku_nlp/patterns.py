@@ -29,7 +29,7 @@ from jinmyaku_nlp.lexicon import (
     prepare_sentence,
     read_data,
 )
-from jinmyaku_nlp.pipeline import SPANS_ACTS, SPANS_PATTERNS, state
+from jinmyaku_nlp.pipeline import SPANS_ACTS, SPANS_PATTERNS, doc_tokens, expand_range, state
 from jinmyaku_nlp.record import ACT_TYPES
 
 CUE_LABELS = (
@@ -150,32 +150,38 @@ def _stop_lemmas() -> frozenset[str]:
 
 def sentence_lex(tokens: Sequence[Any]) -> Lex:
     """The :class:`Lex` of one sentence from its spaCy tokens (lemma, pos_, tag_)."""
+    texts = [t.text for t in tokens]
+    return _lex(texts, [t.lemma_ or t.text for t in tokens], [t.tag_ for t in tokens], [t.pos_ for t in tokens])
+
+
+def _lex(texts: Sequence[str], lemmas: Sequence[str], tags: Sequence[str], pos: Sequence[str]) -> Lex:
+    """The :class:`Lex` of one sentence given as parallel token lists (text, lemma, tag, pos)."""
     stop = _stop_lemmas()
     content: set[str] = set()
     pred = ""
     topics: list[tuple[str, str]] = []
     cut = ""
     depth = 0
-    prev: Any = None
-    for t in tokens:
-        lemma = t.lemma_ or t.text
-        if t.text in ("「", "『"):
+    for k, text in enumerate(texts):
+        lemma = lemmas[k]
+        tag = tags[k]
+        p = pos[k]
+        if text in ("「", "『"):
             depth += 1
-        elif t.text in ("」", "』"):
+        elif text in ("」", "』"):
             depth = max(0, depth - 1)
-        elif depth == 0 and t.text in ("、", ",") and prev is not None:
-            cut = "but" if _CLAUSE_CUT.match(prev.text) else (cut or "comma")
-        elif depth == 0 and t.text == "は" and t.tag_.startswith("助詞-係助詞") and prev is not None:
-            if prev.pos_ in ("NOUN", "PROPN", "PRON"):
-                topics.append((prev.lemma_ or prev.text, cut))
+        elif depth == 0 and text in ("、", ",") and k > 0:
+            cut = "but" if _CLAUSE_CUT.match(texts[k - 1]) else (cut or "comma")
+        elif depth == 0 and text == "は" and k > 0 and tag.startswith("助詞-係助詞"):
+            if pos[k - 1] in ("NOUN", "PROPN", "PRON"):
+                topics.append((lemmas[k - 1], cut))
                 cut = ""
-        prev = t
-        if t.pos_ not in _CONTENT_POS or lemma in stop or t.text in stop or (len(lemma) < 2 and "ぁ" <= lemma <= "ん"):
+        if p not in _CONTENT_POS or lemma in stop or text in stop or (len(lemma) < 2 and "ぁ" <= lemma <= "ん"):
             continue
-        if t.tag_.startswith(("接尾辞", "名詞-数詞")):
+        if tag.startswith(("接尾辞", "名詞-数詞")):
             continue
         content.add(lemma)
-        if t.pos_ in ("VERB", "ADJ") or "サ変" in t.tag_:
+        if p in ("VERB", "ADJ") or "サ変" in tag:
             pred = lemma  # a noun (…問題があるのだろうか) is what is asked about, not the predicate
     return Lex(frozenset(content), pred, tuple(topics))
 
@@ -1020,7 +1026,7 @@ class PatternFinder:
     def __call__(self, doc: Doc) -> Doc:
         data = state(doc, self.name)
         sents = data["sentences"]
-        lex = [_lex_of(doc, s) for s in sents]
+        lex = sentence_lexes(doc, sents)
         mark_rhetorical(sents, lex)
         ctx = Context(sents, [self.cues_for(s) for s in sents], lex=lex)
         patterns: list[dict[str, Any]] = []
@@ -1046,9 +1052,19 @@ class PatternFinder:
         return doc
 
 
-def _lex_of(doc: Doc, s: dict[str, Any]) -> Lex:
-    span = doc.char_span(s["start"], s["end"], alignment_mode="expand")
-    return NO_LEX if span is None else sentence_lex(span)
+def sentence_lexes(doc: Doc, sents: Sequence[dict[str, Any]]) -> list[Lex]:
+    """The :class:`Lex` of every sentence, read from the Doc's shared token table
+    (the tokens ``doc.char_span(start, end, alignment_mode="expand")`` would give)."""
+    tok = doc_tokens(doc)
+    out = []
+    for s in sents:
+        found = expand_range(tok, s["start"], s["end"])
+        if found is None:
+            out.append(NO_LEX)
+            continue
+        lo, hi = found
+        out.append(_lex(tok.orth[lo:hi], tok.lemma[lo:hi], tok.tag[lo:hi], tok.pos[lo:hi]))
+    return out
 
 
 def _add_rhetorical_spans(doc: Doc, sents: list[dict[str, Any]]) -> None:

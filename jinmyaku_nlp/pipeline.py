@@ -9,12 +9,17 @@ as an :class:`~jinmyaku_nlp.record.Analysis`.
 
 from __future__ import annotations
 
+import weakref
+from bisect import bisect_right
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import spacy
+from spacy.attrs import IDX, LEMMA, ORTH, POS, SPACY, TAG
 from spacy.language import Language
+from spacy.parts_of_speech import NAMES as POS_NAMES
 from spacy.tokens import Doc
 
 from jinmyaku_nlp.record import Analysis
@@ -43,7 +48,100 @@ def _analysis_getter(doc: Doc) -> Analysis | None:
     data = doc._.jinmyaku_data
     if data is None:
         return None
-    return Analysis.from_dict({**data, "text": doc.text})
+    return Analysis.from_dict({**data, "text": doc_tokens(doc).text})
+
+
+@dataclass(frozen=True, slots=True)
+class DocTokens:
+    """A Doc's tokens as parallel lists of plain strings and offsets, read once per Doc.
+
+    Iterating a Doc makes a ``Token`` object per token and each ``token.tag_`` looks a string
+    up: the later stages read every token several times, so they share this table instead.
+    """
+
+    orth: list[str]
+    #: the lemma, or the token text when the tokenizer left none (``token.lemma_ or token.text``)
+    lemma: list[str]
+    tag: list[str]
+    pos: list[str]
+    #: character offsets: ``start[i]`` is ``token.idx``, ``end[i]`` is ``token.idx + len(token)``
+    start: list[int]
+    end: list[int]
+    #: whether a space follows the token (``token.whitespace_``)
+    space: list[bool]
+    #: ``doc.text``, rebuilt from the same table
+    text: str
+
+
+_TOKEN_ATTRS = [ORTH, LEMMA, TAG, POS, IDX, SPACY]
+#: hash -> string, shared across Docs: most tokens repeat, and a string lookup is the dear part.
+#: Hashes are stable, so an entry never goes stale; the table starts again past this size.
+_STRINGS: dict[int, str] = {}
+_STRINGS_SIZE = 200_000
+#: one table per live Doc; an entry goes when its Doc is freed (nothing is stored on the Doc, so
+#: ``DocBin`` and ``Doc.to_bytes`` see exactly what they saw before)
+_TABLES: weakref.WeakKeyDictionary[Doc, tuple[int, DocTokens]] = weakref.WeakKeyDictionary()
+
+
+def doc_tokens(doc: Doc) -> DocTokens:
+    """The :class:`DocTokens` of ``doc``, built on first use and shared by the later components.
+
+    The table is rebuilt if the Doc's length changed (a retokenizer ran in between).
+    """
+    cached = _TABLES.get(doc)
+    if cached is not None and cached[0] == len(doc):
+        return cached[1]
+    table = _read_tokens(doc)
+    _TABLES[doc] = (len(doc), table)
+    return table
+
+
+def expand_range(tok: DocTokens, start: int, end: int) -> tuple[int, int] | None:
+    """Token indices ``(lo, hi)`` of ``doc.char_span(start, end, alignment_mode="expand")``
+    (``None`` where it gives ``None``), without making the Span."""
+    lo = _token_at(tok, start)
+    hi = _token_at(tok, end - 1)
+    if lo < 0 or hi < 0:
+        return None
+    if start == tok.end[lo]:
+        lo += 1  # the previous token's trailing space is not part of the span
+    return lo, hi + 1
+
+
+def _token_at(tok: DocTokens, char: int) -> int:
+    """The token whose text or trailing space covers ``char``, else -1 (spaCy's ``token_by_char``)."""
+    i = bisect_right(tok.start, char) - 1
+    if i < 0 or char >= tok.end[i] + tok.space[i]:
+        return -1
+    return i
+
+
+def _read_tokens(doc: Doc) -> DocTokens:
+    orth_ids, lemma_ids, tag_ids, pos_ids, start, spacy_flags = doc.to_array(_TOKEN_ATTRS).T.tolist()
+    orth = _names(doc, orth_ids)
+    lemma = [lm or t for lm, t in zip(_names(doc, lemma_ids), orth, strict=True)]
+    pos = [POS_NAMES[p] for p in pos_ids]  # as token.pos_ reads it
+    end = [i + len(t) for i, t in zip(start, orth, strict=True)]
+    space = [bool(f) for f in spacy_flags]
+    if any(space):
+        text = "".join([t + " " if sp else t for t, sp in zip(orth, space, strict=True)])
+    else:
+        text = "".join(orth)
+    return DocTokens(orth, lemma, _names(doc, tag_ids), pos, start, end, space, text)
+
+
+def _names(doc: Doc, keys: list[int]) -> list[str]:
+    """The strings of ``keys`` (hashes), through the shared :data:`_STRINGS` table."""
+    names = _STRINGS
+    out: list[str | None] = list(map(names.get, keys))
+    if None in out:
+        if len(names) > _STRINGS_SIZE:
+            names.clear()
+        strings = doc.vocab.strings
+        for k, key in enumerate(keys):
+            if out[k] is None:
+                out[k] = names[key] = strings[key]
+    return cast(list[str], out)
 
 
 def register_extensions() -> None:

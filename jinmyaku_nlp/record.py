@@ -326,9 +326,7 @@ def record_from_dict(d: Mapping[str, Any]) -> Record:
     """Rebuild an :class:`Analysis` or :class:`ErrorRecord` from its dict form."""
     if "error" in d:
         err = d["error"]
-        return ErrorRecord(
-            str(d.get("id", "")), err.get("type", "error"), err.get("message", ""), d.get("source")
-        )
+        return ErrorRecord(str(d.get("id", "")), err.get("type", "error"), err.get("message", ""), d.get("source"))
     return Analysis.from_dict(d)
 
 

@@ -50,3 +50,21 @@ def test_content_words_skip_grammar(nlp: Language) -> None:
     title, body = sentence_content_words(doc, doc._.jinmyaku_data["sentences"])
     assert title == {"幸福"}  # について is grammar, not topic
     assert body == {"幸福", "人格"}  # と思う neither
+
+
+def test_noun_phrases_read_the_char_span_tokens(nlp: Language) -> None:
+    from jinmyaku_nlp.keyterms import _runs
+
+    doc = nlp("  前置き\u3000です。 良質な人脈 と 交流会 です。\n\n短い。\n")
+    for s in doc._.jinmyaku_data["sentences"]:
+        span = doc.char_span(s["start"], s["end"], alignment_mode="expand")
+        toks = list(span) if span is not None else []
+        want = _runs([t.text for t in toks], [t.tag_ for t in toks], 0, len(toks))
+        assert noun_phrases(doc, s["start"], s["end"]) == want
+
+
+def test_content_words_per_token_cache_keeps_sentences_apart(nlp: Language) -> None:
+    doc = nlp("人脈の話\n\n人脈は財産だ。\n財産は人脈だ。\n交流会に行く。\n")
+    words = sentence_content_words(doc, doc._.jinmyaku_data["sentences"])
+    assert words[1] == words[2] == {"人脈", "財産"}
+    assert "交流" in "".join(words[3]) and "人脈" not in words[3]

@@ -440,3 +440,66 @@ def test_dev_gold_pattern_bars() -> None:
     assert report["acts"]["rhetorical_question"]["f1"] >= 0.70
     seed = report["per_article"]["seed-jinmyaku-article"]
     assert seed["patterns"]["micro"]["f1"] >= 0.85
+
+
+#: texts with the awkward cases for token offsets: spaces between tokens, full-width spaces,
+#: blank lines, an emoji, a sentence of one character, and nothing at all
+TABLE_TEXTS = (
+    TITLE + "「幸福は人格である」と言われる。しかし、本当にそうだろうか？\n",
+    "  前置き\u3000です。 Hello world です。\n\n短い。\n😀絵文字の後も。\nあ\n",
+    "",
+)
+
+
+def test_token_table_matches_the_doc(nlp: Language) -> None:
+    from jinmyaku_nlp.pipeline import doc_tokens
+
+    for text in TABLE_TEXTS:
+        doc = nlp(text)
+        tok = doc_tokens(doc)
+        assert tok.orth == [t.text for t in doc]
+        assert tok.lemma == [t.lemma_ or t.text for t in doc]
+        assert tok.tag == [t.tag_ for t in doc]
+        assert tok.pos == [t.pos_ for t in doc]
+        assert tok.start == [t.idx for t in doc]
+        assert tok.end == [t.idx + len(t) for t in doc]
+        assert tok.space == [bool(t.whitespace_) for t in doc]
+        assert tok.text == doc.text
+        assert doc_tokens(doc) is tok  # shared by the components that read the same Doc
+
+
+def test_token_table_is_not_serialised(nlp: Language) -> None:
+    from spacy.tokens import Doc
+
+    from jinmyaku_nlp.pipeline import doc_tokens
+
+    doc = nlp(TABLE_TEXTS[0])
+    data = doc.to_bytes()
+    doc_tokens(doc)
+    assert doc.to_bytes() == data
+    restored = Doc(nlp.vocab).from_bytes(data)
+    assert doc_tokens(restored).orth == doc_tokens(doc).orth
+
+
+def test_expand_range_is_char_span_expand(nlp: Language) -> None:
+    from jinmyaku_nlp.pipeline import doc_tokens, expand_range
+
+    for text in TABLE_TEXTS:
+        doc = nlp(text)
+        tok = doc_tokens(doc)
+        n = len(text)
+        for start in range(n + 1):
+            for end in range(start, min(n, start + 12) + 1):
+                span = doc.char_span(start, end, alignment_mode="expand")
+                want = None if span is None else (span.start, span.end)
+                assert expand_range(tok, start, end) == want, (text, start, end)
+
+
+def test_sentence_lexes_read_the_char_span_tokens(nlp: Language) -> None:
+    from jinmyaku_nlp.patterns import NO_LEX, sentence_lex, sentence_lexes
+
+    for text in (*TABLE_TEXTS, TITLE + "行為は変えられる。しかし感覚は、けど、変えられない。私は「猫は」と言った。"):
+        doc = nlp(text)
+        sents = doc._.jinmyaku_data["sentences"]
+        spans = [doc.char_span(s["start"], s["end"], alignment_mode="expand") for s in sents]
+        assert sentence_lexes(doc, sents) == [NO_LEX if sp is None else sentence_lex(sp) for sp in spans]
