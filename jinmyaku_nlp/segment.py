@@ -19,7 +19,7 @@ from spacy.attrs import IDX, SENT_START
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from jinmyaku_nlp.pipeline import SPANS_SENTENCES, new_state
+from jinmyaku_nlp.pipeline import SPANS_SENTENCES, doc_tokens, new_state
 
 OPENERS = "「『（(《【〈［[｛{〔“‘＜"
 CLOSERS = "」』）)》】〉］]｝}〕”’＞"
@@ -246,7 +246,7 @@ class Segmenter:
 
     def __call__(self, doc: Doc) -> Doc:
         data = new_state(doc)
-        text = doc.text
+        text = doc_tokens(doc).text  # built once per Doc and shared by the later stages
         spans = split_sentences(text)
         data["sentences"] = [_sentence_record(k, s, text) for k, s in enumerate(spans)]
         set_sentence_boundaries(doc, [(s.start, s.end) for s in spans])

@@ -23,7 +23,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from jinmyaku_nlp.lexicon import CueRule, load_rules
-from jinmyaku_nlp.pipeline import state
+from jinmyaku_nlp.pipeline import doc_tokens, state
 
 #: labels of data/structure.jsonl (see the header of that file for what each one means)
 LABELS = (
@@ -489,7 +489,7 @@ class StructureAnnotator:
     def __call__(self, doc: Doc) -> Doc:
         data = state(doc, self.name)
         sents: list[dict[str, Any]] = data["sentences"]
-        result = annotate_structure(doc.text, [(s["start"], s["end"]) for s in sents])
+        result = annotate_structure(doc_tokens(doc).text, [(s["start"], s["end"]) for s in sents])
         for s, hd, bp, sec in zip(sents, result.heading, result.boilerplate, result.section, strict=True):
             s["section"] = sec
             if hd:
