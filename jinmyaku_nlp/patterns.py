@@ -466,11 +466,19 @@ def _question_chain(ctx: Context, k: int) -> list[int]:
 def _asks(ctx: Context, k: int) -> bool:
     s = ctx.sents[k]
     return (
-        ctx.body(k)
+        (ctx.body(k) or _section_question(s))
         and is_main_question(s)
         and "rhetorical_question" not in s["acts"]
         and "call_to_action" not in s["acts"]
         and "summary" not in s["acts"]
+    )
+
+
+def _section_question(s: dict[str, Any]) -> bool:
+    """A section heading that asks (a survey item, 〜の魅力とは？) is answered by the text under it;
+    the article's title is not: what follows a title is its lead, not an answer."""
+    return (
+        s["heading"] and not s["boilerplate"] and not any(c.get("rule") == "structure.heading.title" for c in s["cues"])
     )
 
 

@@ -503,3 +503,24 @@ def test_sentence_lexes_read_the_char_span_tokens(nlp: Language) -> None:
         sents = doc._.jinmyaku_data["sentences"]
         spans = [doc.char_span(s["start"], s["end"], alignment_mode="expand") for s in sents]
         assert sentence_lexes(doc, sents) == [NO_LEX if sp is None else sentence_lex(sp) for sp in spans]
+
+
+def test_a_section_heading_that_asks_is_answered_by_the_text_under_it(nlp: Language) -> None:
+    data = analyse(
+        nlp,
+        "新型タブレットの噂まとめ\n\n来月の発表に向けて、噂を整理してみた。\n\n\n"
+        "■プロセッサはどうなる？\n\n処理性能を決めるのはプロセッサだ。新型では最新のチップが載るとみられる。\n",
+    )
+    q = index(data, "プロセッサはどうなる")
+    assert data["sentences"][q]["heading"]
+    qa = [p["roles"] for p in patterns(data, "question_answer")]
+    assert qa == [{"question": [q], "answer": [index(data, "処理性能を決める")]}]
+
+
+def test_a_title_that_asks_is_not_answered_by_its_lead(nlp: Language) -> None:
+    doc = nlp("なぜ若者は車を買わないのか？\n\n先日、ある調査の結果が発表された。\n\n若者の車離れは進んでいる。\n")
+    data = {**doc._.jinmyaku_data, "text": doc.text}
+    title = index(data, "なぜ若者は")
+    assert data["sentences"][title]["heading"]
+    assert "question" in data["sentences"][title]["acts"]
+    assert all(title not in p["roles"]["question"] for p in patterns(data, "question_answer"))
