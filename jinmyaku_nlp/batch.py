@@ -10,7 +10,10 @@ its own pipe and answers article by article, so
 - an article that runs longer than ``timeout`` gets a ``timeout`` record; its worker is killed
   and replaced;
 - at most ``window`` items are read ahead of the oldest unfinished one, so memory stays flat
-  however long the input; results are reordered to input order before they are yielded.
+  however long the input; results are reordered to input order before they are yielded;
+- a worker that has been sent ``max_tasks_per_worker`` articles gets no more; once it has answered
+  them all it is told to exit and a fresh worker takes its place, so whatever a long-lived process
+  accumulates (allocator fragmentation, caches) cannot grow its RSS without bound.
 
 Every article runs through :func:`analyze_task`, whichever path it takes, so a record made by a
 worker is byte-identical to the one made in-process.
@@ -47,6 +50,9 @@ Record = Analysis | ErrorRecord
 Encoder = Callable[[Record], Any]
 #: a worker that dies this many times in a row before it is ready means the pipeline cannot load
 _MAX_START_FAILURES = 3
+#: articles a worker analyses before it is recycled: the pipeline load (~1-2 s) is amortised over
+#: minutes of work, and the worker's memory is returned to the system long before it can matter
+MAX_TASKS_PER_WORKER = 2000
 
 
 class Task:
@@ -185,6 +191,7 @@ def run_tasks(
     timeout: float | None = None,
     window: int | None = None,
     analyze: Analyzer = analyze_task,
+    max_tasks_per_worker: int = MAX_TASKS_PER_WORKER,
 ) -> Iterator[Result]:
     """Analyse ``tasks`` and yield one :class:`Result` per task, in input order.
 
@@ -192,17 +199,20 @@ def run_tasks(
     (a timeout needs a process to kill, so ``timeout`` with ``jobs=1`` uses one worker).
     ``encode`` runs where the record is made (a worker), so heavy formatting is parallel too.
     ``analyze`` (default :func:`analyze_task`) makes a task's record; with workers it must be a
-    picklable module-level function.
+    picklable module-level function. Each worker is replaced by a fresh one after
+    ``max_tasks_per_worker`` articles (0: never).
     """
     if jobs < 1:
         raise InputError(f"jobs must be at least 1, not {jobs}")
     if timeout is not None and timeout <= 0:
         raise InputError(f"timeout must be a positive number of seconds, not {timeout}")
+    if max_tasks_per_worker < 0:
+        raise InputError(f"max_tasks_per_worker must be 0 (never recycle) or more, not {max_tasks_per_worker}")
     if jobs == 1 and timeout is None:
         for seq, task in enumerate(tasks):
             yield complete(seq, task, encode, analyze)
         return
-    pool = _Pool(jobs, encode, max(1, batch_size), timeout, analyze)
+    pool = _Pool(jobs, encode, max(1, batch_size), timeout, analyze, max_tasks_per_worker)
     try:
         yield from pool.run(tasks, window or max(64, jobs * max(1, batch_size) * 4))
     finally:
@@ -267,16 +277,30 @@ class _Worker:
     ready: bool = False
     #: when the task at the head of ``queue`` started (None: not started or not ready)
     head_since: float | None = None
+    #: tasks sent to this worker over its life (for recycling)
+    sent: int = 0
 
 
 class _Pool:
-    def __init__(self, jobs: int, encode: Encoder, batch_size: int, timeout: float | None, analyze: Analyzer) -> None:
+    def __init__(
+        self,
+        jobs: int,
+        encode: Encoder,
+        batch_size: int,
+        timeout: float | None,
+        analyze: Analyzer,
+        max_tasks_per_worker: int = MAX_TASKS_PER_WORKER,
+    ) -> None:
         self.analyze = analyze
         self.ctx = mp.get_context("spawn")  # fork would copy a half-built parent; spawn is clean
         self.encode = encode
         self.batch_size = batch_size
         self.timeout = timeout
+        self.max_tasks = max_tasks_per_worker
         self.start_failures = 0
+        #: recycled workers told to exit, reaped without blocking (they are no longer in ``workers``,
+        #: so their exit is never mistaken for a crash)
+        self.retired: list[Any] = []
         self.workers = [self._spawn() for _ in range(jobs)]
 
     def _spawn(self) -> _Worker:
@@ -301,6 +325,8 @@ class _Pool:
                     break
                 pending.append((next_seq, task))
                 next_seq += 1
+            if pending or not exhausted:  # a replacement with nothing left to do would only delay close()
+                self._recycle()
             self._dispatch(pending)
             while next_out in done:
                 yield done.pop(next_out)
@@ -309,15 +335,38 @@ class _Pool:
                 return
             self._collect(pending, done)
 
+    def _quota(self, w: _Worker) -> int:
+        """How many more tasks ``w`` may be sent before it is recycled."""
+        return self.max_tasks - w.sent if self.max_tasks else self.batch_size
+
     def _dispatch(self, pending: deque[tuple[int, Task]]) -> None:
         # Two batches per worker keep it busy while the parent handles the answers of the first.
         for w in self.workers:
-            while pending and len(w.queue) < 2 * self.batch_size:
-                batch = [pending.popleft() for _ in range(min(self.batch_size, len(pending)))]
+            while pending and len(w.queue) < 2 * self.batch_size and self._quota(w) > 0:
+                size = min(self.batch_size, len(pending), self._quota(w))
+                batch = [pending.popleft() for _ in range(size)]
                 w.queue.extend(batch)
+                w.sent += size
                 w.conn.send(batch)
                 if w.ready and w.head_since is None:
                     w.head_since = time.monotonic()
+
+    def _recycle(self) -> None:
+        """Replace each worker that has used its quota and answered everything it was sent.
+
+        Only an idle worker is retired, so no task is in flight or queued in its inbox: nothing
+        goes back to ``pending`` and no record is made. The replacement loads its pipeline while
+        the other workers go on.
+        """
+        self.retired = [p for p in self.retired if p.is_alive()]  # reap those that have exited
+        for i, w in enumerate(self.workers):
+            if self.max_tasks and w.sent >= self.max_tasks and not w.queue:
+                with contextlib.suppress(OSError, ValueError):
+                    w.conn.send(None)  # the worker's loop returns and the process exits
+                with contextlib.suppress(OSError):
+                    w.conn.close()
+                self.retired.append(w.proc)
+                self.workers[i] = self._spawn()
 
     def _collect(self, pending: deque[tuple[int, Task]], done: dict[int, Result]) -> None:
         """Wait for answers, deaths or the next deadline; handle whatever happened."""
@@ -411,6 +460,12 @@ class _Pool:
         for w in self.workers:
             w.proc.join(max(0.0, deadline - time.monotonic()))
             _stop(w)
+        for proc in self.retired:
+            proc.join(max(0.0, deadline - time.monotonic()))
+            if proc.is_alive():
+                proc.kill()
+                proc.join(5)
+        self.retired.clear()
 
 
 def _stop(w: _Worker) -> None:
@@ -455,13 +510,15 @@ def run_job(
     quiet: bool = False,
     batch_size: int = 16,
     progress: bool | None = None,
+    max_tasks_per_worker: int = MAX_TASKS_PER_WORKER,
 ) -> Summary:
     """``jinmyaku analyze``: read ``paths``, analyse, stream the records to ``out`` in ``fmt``.
 
     Raises :class:`~jinmyaku_nlp.errors.InputError` (a usage error) before any work for a missing
     path or an output that does not fit the format. ``progress`` (default: stderr is a TTY and
     not ``quiet``) shows a tqdm bar on stderr. On KeyboardInterrupt what is finished is kept, so
-    ``resume=True`` completes the run.
+    ``resume=True`` completes the run. Workers are recycled after ``max_tasks_per_worker``
+    articles (0: never) so their memory stays flat however long the run.
     """
     from jinmyaku_nlp import io
 
@@ -484,7 +541,15 @@ def run_job(
 
     finished = False
     try:
-        for result in run_tasks(todo(), encode=sink.encode, jobs=jobs, batch_size=batch_size, timeout=timeout):
+        results = run_tasks(
+            todo(),
+            encode=sink.encode,
+            jobs=jobs,
+            batch_size=batch_size,
+            timeout=timeout,
+            max_tasks_per_worker=max_tasks_per_worker,
+        )
+        for result in results:
             sink.write(result.id, result.data)
             summary.articles += 1
             summary.errors += not result.ok

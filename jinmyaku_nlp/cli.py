@@ -70,6 +70,13 @@ def _parser() -> argparse.ArgumentParser:
     a.add_argument("--quiet", action="store_true", help="no progress bar and no summary line")
     a.add_argument("--batch-size", type=int, default=16, metavar="N", help="articles sent to a worker at a time")
     a.add_argument(
+        "--max-tasks-per-worker",
+        type=int,
+        default=None,
+        metavar="N",
+        help="replace a worker process after N articles so memory stays flat on long runs (default 2000; 0 = never)",
+    )
+    a.add_argument(
         "--dask",
         metavar="SCHEDULER",
         help="analyse on a Dask cluster: a scheduler address (tcp://host:8786) or 'local' for a "
@@ -113,7 +120,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _analyze(args: argparse.Namespace) -> int:
-    from jinmyaku_nlp.batch import run_job
+    from jinmyaku_nlp.batch import MAX_TASKS_PER_WORKER, run_job
 
     if args.jobs < 1:
         print("jinmyaku: error: --jobs must be at least 1", file=sys.stderr)
@@ -135,6 +142,7 @@ def _analyze(args: argparse.Namespace) -> int:
         timeout=args.timeout,
         quiet=args.quiet,
         batch_size=args.batch_size,
+        max_tasks_per_worker=(MAX_TASKS_PER_WORKER if args.max_tasks_per_worker is None else args.max_tasks_per_worker),
     )
     if not args.quiet:
         print(summary.line(), file=sys.stderr)

@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import os
 import time
+from collections import Counter
 
 import pytest
 
 import jinmyaku_nlp
-from jinmyaku_nlp.batch import Task, analyze_task, run_tasks, to_task
+from jinmyaku_nlp.batch import Record, Task, analyze_task, run_tasks, to_task
+from jinmyaku_nlp.errors import InputError
 from jinmyaku_nlp.record import Analysis, ErrorRecord
 
 CRASH = "【CRASH-MARKER】"
@@ -37,6 +39,11 @@ def crashing_analyze(task: Task) -> Analysis | ErrorRecord:
     return analyze_task(task)
 
 
+def pid_and_json(record: Record) -> tuple[int, str]:
+    """An encoder that tells which process made the record (module level, so workers can unpickle it)."""
+    return os.getpid(), record.to_json()
+
+
 def test_one_process_keeps_order_and_ids() -> None:
     records = list(jinmyaku_nlp.analyze_many(ARTICLES[:5]))
     assert [r.id for r in records] == [i for i, _ in ARTICLES[:5]]
@@ -47,6 +54,24 @@ def test_two_processes_same_bytes_same_order() -> None:
     single = [r.to_json() for r in jinmyaku_nlp.analyze_many(ARTICLES)]
     double = [r.to_json() for r in jinmyaku_nlp.analyze_many(ARTICLES, n_process=2, batch_size=3)]
     assert double == single
+
+
+def test_recycled_workers_lose_repeat_or_reorder_nothing() -> None:
+    single = [r.to_json() for r in jinmyaku_nlp.analyze_many(ARTICLES)]
+    tasks = (to_task(item, n) for n, item in enumerate(ARTICLES))
+    results = list(run_tasks(tasks, encode=pid_and_json, jobs=2, batch_size=2, max_tasks_per_worker=5))
+    assert [r.seq for r in results] == list(range(len(ARTICLES)))
+    assert [r.id for r in results] == [i for i, _ in ARTICLES]
+    assert [r.data[1] for r in results] == single  # no error record: a retired worker is no crash
+    per_pid = Counter(r.data[0] for r in results)
+    assert os.getpid() not in per_pid
+    assert max(per_pid.values()) <= 5
+    assert len(per_pid) >= -(-len(ARTICLES) // 5)  # 20 articles at 5 per worker: at least 4 workers
+
+
+def test_max_tasks_per_worker_must_not_be_negative() -> None:
+    with pytest.raises(InputError, match="max_tasks_per_worker"):
+        next(run_tasks([Task("a", "はい。")], jobs=2, max_tasks_per_worker=-1))
 
 
 def test_bad_items_become_error_records_in_place() -> None:
@@ -62,7 +87,10 @@ def test_crashed_worker_and_timeout_cost_one_record_each() -> None:
     items[2] = ("crash", f"これは{CRASH}です。")
     items[5] = ("slow", f"これは{SLOW}です。")
     tasks = (to_task(item, n) for n, item in enumerate(items))
-    results = list(run_tasks(tasks, jobs=2, batch_size=2, timeout=5.0, analyze=crashing_analyze))
+    # a tiny recycling quota too: retired workers must not be mistaken for crashed ones
+    results = list(
+        run_tasks(tasks, jobs=2, batch_size=2, timeout=5.0, analyze=crashing_analyze, max_tasks_per_worker=3)
+    )
     assert [r.id for r in results] == [i for i, _ in items]
     by_id = {r.id: r.data for r in results}
     assert isinstance(by_id["crash"], ErrorRecord) and by_id["crash"].type == "worker_crashed"

@@ -171,3 +171,12 @@ def test_dask_option_needs_no_timeout(corpus: Path, tmp_path: Path, capsys: pyte
     code = main(["analyze", str(corpus), "--dask", "local", "--timeout", "5", "-o", str(tmp_path / "o.jsonl")])
     assert code == EXIT_USAGE
     assert "--timeout is not available with --dask" in capsys.readouterr().err
+
+
+def test_recycled_workers_write_the_bytes_of_jobs_one(corpus: Path, tmp_path: Path) -> None:
+    one, two = tmp_path / "one.jsonl", tmp_path / "two.jsonl"
+    assert main(["analyze", str(corpus), "-o", str(one), "--quiet"]) == EXIT_OK
+    args = ["analyze", str(corpus), "-o", str(two), "--quiet", "--jobs", "2", "--batch-size", "2"]
+    assert main([*args, "--max-tasks-per-worker", "4"]) == EXIT_OK
+    assert two.read_bytes() == one.read_bytes()
+    assert main([*args, "--max-tasks-per-worker", "-1"]) == EXIT_USAGE
