@@ -32,7 +32,7 @@ from spacy.vocab import Vocab
 from jinmyaku_nlp.lexicon import LEAD as _LEAD
 from jinmyaku_nlp.lexicon import TRAIL as _TRAIL
 from jinmyaku_nlp.lexicon import CueRule, load_rules, load_wordlist, match_prepared, prepare_sentence
-from jinmyaku_nlp.pipeline import SPANS_ACTS, state
+from jinmyaku_nlp.pipeline import SPANS_ACTS, doc_tokens, expand_range, state
 from jinmyaku_nlp.record import ACT_TYPES
 
 #: labels the cue table may use: the acts (but rhetorical_question, decided by the patterns
@@ -142,12 +142,12 @@ def _conjugation_form(vocab: Vocab, key: int) -> str:
 def sentence_morphs(doc: Doc, start: int, end: int, morphs: Sequence[Morph | None] | None = None) -> list[Morph]:
     """The non-space tokens that overlap the characters ``start:end``; ``morphs`` is
     :func:`doc_morphs` of ``doc``, computed once for all its sentences."""
-    span = doc.char_span(start, end, alignment_mode="expand")
-    if span is None:
+    tokens = expand_range(doc_tokens(doc), start, end)
+    if tokens is None:
         return []
     if morphs is None:
         morphs = doc_morphs(doc)
-    return [m for m in morphs[span.start : span.end] if m is not None]
+    return [m for m in morphs[tokens[0] : tokens[1]] if m is not None]
 
 
 def content_tail(morphs: Sequence[Morph]) -> list[Morph]:
@@ -441,9 +441,9 @@ class ActTagger:
         data = state(doc, self.name)
         sents: list[dict[str, Any]] = data["sentences"]
         tails: list[list[Morph]] = []
-        doc_tokens = doc_morphs(doc, self._morphs)
+        all_morphs = doc_morphs(doc, self._morphs)
         for s in sents:
-            morphs = sentence_morphs(doc, s["start"], s["end"], doc_tokens)
+            morphs = sentence_morphs(doc, s["start"], s["end"], all_morphs)
             s["features"].update(sentence_features(s["text"], morphs))
             tails.append(morphs)
         body = [k for k, s in enumerate(sents) if not s["boilerplate"] and not s["heading"]]
