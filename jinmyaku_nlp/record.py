@@ -288,10 +288,6 @@ class Analysis:
             meta=dict(d.get("meta", {})),
         )
 
-    def sentences_with(self, act: str) -> list[Sentence]:
-        """The sentences that carry ``act``."""
-        return [s for s in self.sentences if act in s.acts]
-
     def _repr_html_(self) -> str:  # notebook display
         from jinmyaku_nlp.report import render_article
 
