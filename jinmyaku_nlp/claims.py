@@ -3,14 +3,17 @@
 Every body sentence that asserts something is a candidate. Its score is a sum of named
 signals (``SIGNALS``) — prescriptive or evaluative mood, definitions, generalizations, the
 roles it plays in patterns (reversal targets, restatements, answers, concession claims),
-key-term coverage, exclusive or superlative focus (``emphasis``: 最も, こそ, …のみ), content words shared with the title or section heading (``title_words``),
-and being among the article's last candidate sentences (``final``: columns close on their
-conclusion) — less penalties for narrative past, reported speech (…と語る, …そうだ), requests
-for information (教えてください), quoted third parties and very short lines. The signals are
-kept on the claim so a rank can be explained. Weights are round numbers checked on the dev
-gold; signals that measured no better than zero there (section ends, sentence-final のだ/である,
-first-sentences position, neighbour de-duplication, a per-paragraph or per-section diversity
-penalty, an ``A：`` reply-label bonus, a ranking bonus for impersonal obligation …ねばならぬ,
+key-term coverage, exclusive, superlative or corrective focus (``emphasis``: 最も, こそ, …のみ,
+むしろ), content words shared with the title or section heading (``title_words``), being among
+the article's last candidate sentences (``final``: columns close on their conclusion) and
+opening or closing a paragraph (``paragraph_edge``: a paragraph's topic sentence or its
+conclusion; the sentences between mostly illustrate) — less penalties for narrative past,
+reported speech (…と語る, …そうだ), requests for information (教えてください), quoted third
+parties and very short lines. The signals are kept on the claim so a rank can be explained.
+Weights are round numbers checked on the dev gold; signals that measured no better than zero
+there (section ends, sentence-final のだ/である, first-sentences position, neighbour
+de-duplication, a per-paragraph or per-section diversity penalty, an ``A：`` reply-label bonus,
+a ranking bonus for impersonal obligation …ねばならぬ, LexRank-style lexical centrality,
 dropping the weaker pattern rules' roles) were left out. The belief that a reversal
 overturns is a claim with stance ``rejected``.
 """
@@ -50,6 +53,7 @@ SIGNALS: dict[str, float] = {
     "final": 1.5,
     "negated_assertion": 0.3,
     "emphasis": 1.0,
+    "paragraph_edge": 0.5,
     "short": -1.5,
     "narrative": -0.8,
     "third_party_quote": -0.6,
@@ -82,9 +86,10 @@ _CONCLUSION = re.compile(
     r"^(?:[^、。]{0,4}[：:])?(?:要は|やはり|やっぱり|結局|要するに|いずれにしても|このように|こんなふうに|以上のように)"
     r"|(?:と(?:いえ|言え)る(?:だろう|でしょう)?|ということ(?:だ|です|である)?|にほかならぬ|にほかならない|のである)$"
 )
-#: exclusive or superlative focus marks the point the author insists on: 最も…, …のみ, …こそ,
-#: 一番…, …にほかならない (a ranking by count, 一番多い, is the price of keeping 一番)
-_EMPHASIS = re.compile(r"最も|一番|こそ|のみ|にほかなら|他ならない")
+#: exclusive, superlative or corrective focus marks the point the author insists on: 最も…, …のみ,
+#: …こそ, 一番…, …にほかならない, むしろ… (AでなくむしろB); a ranking by count or distance
+#: (最も多く…, 一番近い…) describes rather than insists
+_EMPHASIS = re.compile(r"(?:最も|一番)(?!多|少|近|遠)|こそ|のみ|にほかなら|他ならない|むしろ")
 #: a hedged statement that only looks like a question: …といったところか, …というわけだろうか
 _HEDGE = re.compile(r"(?:ところ|わけ)(?:か|だろうか|でしょうか)$")
 #: a closing cue that announces or thanks rather than argues
@@ -207,6 +212,22 @@ def _heading_words(sents: list[dict[str, Any]], words: Sequence[frozenset[str]])
     return {sec: title | own.get(sec, frozenset()) for sec in sections}
 
 
+def paragraph_edges(sents: list[dict[str, Any]], text: str) -> set[int]:
+    """Indices of body sentences that open or close their paragraph (a line break before or after).
+
+    Writers put a paragraph's point at its edges: its topic sentence first or its conclusion last;
+    the sentences in between mostly illustrate.
+    """
+    body = [s for s in sents if not s["boilerplate"] and not s["heading"]]
+    edges: set[int] = set()
+    for j, s in enumerate(body):
+        before = j == 0 or "\n" in text[body[j - 1]["end"] : s["start"]]
+        after = j + 1 == len(body) or "\n" in text[s["end"] : body[j + 1]["start"]]
+        if before or after:
+            edges.add(s["i"])
+    return edges
+
+
 def _hedged_assertion(s: dict[str, Any]) -> bool:
     """成功する合コンは気配りと予算配分といったところか: a question mark of style, not a question."""
     return bool(_HEDGE.search(TRAIL.sub("", s["text"])))
@@ -220,6 +241,7 @@ def rank_claims(
     *,
     words: Sequence[frozenset[str]] | None = None,
     weights: Mapping[str, float] | None = None,
+    text: str | None = None,
 ) -> list[dict[str, Any]]:
     """Ranked claims of one article (SPEC §5 ``claims``), each with the ``signals`` that scored it.
 
@@ -235,6 +257,7 @@ def rank_claims(
     eligible = {s["i"] for s in sents if _candidate(s, roles.get(s["i"], {}), s["i"] in rejected)}
     finals = set(sorted(eligible)[-FINAL_SENTENCES:])
     heading_words = _heading_words(sents, words) if words is not None else {}
+    edges = paragraph_edges(sents, text) if text is not None else set()
     cands = []
     for s in sents:
         k = s["i"]
@@ -270,6 +293,8 @@ def rank_claims(
             shared = len(words[k] & heading_words.get(s["section"], frozenset()))
             if shared:
                 sig["title_words"] = round(w["title_words"] * min(1.0, shared / 2), 4)
+        if k in edges:
+            sig["paragraph_edge"] = w["paragraph_edge"]
         if _CONCLUSION.search(bare):
             sig["conclusion"] = w["conclusion"]
         if _EMPHASIS.search(bare):
@@ -331,7 +356,9 @@ class ClaimRanker:
     def __call__(self, doc: Doc) -> Doc:
         data = state(doc, self.name)
         words = sentence_content_words(doc, data["sentences"])
-        claims = rank_claims(data["sentences"], data["patterns"], data["key_terms"], self.limit, words=words)
+        claims = rank_claims(
+            data["sentences"], data["patterns"], data["key_terms"], self.limit, words=words, text=doc.text
+        )
         data["claims"] = claims
         spans = []
         for c in claims:

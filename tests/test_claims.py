@@ -13,7 +13,7 @@ import pytest
 from spacy.language import Language
 
 import jinmyaku_nlp
-from jinmyaku_nlp.claims import claim_kind
+from jinmyaku_nlp.claims import claim_kind, paragraph_edges
 from jinmyaku_nlp.lexicon import load_wordlist
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
@@ -188,3 +188,30 @@ def test_dev_gold_claim_bars() -> None:
     # core recall@2K is 0.74 today against a bar of 0.80 (see the issue); guard against regressions
     assert c["core_recall_at_2k"] >= 0.72
     assert report["per_article"]["seed-jinmyaku-article"]["claims"]["rejected_recall"] == 1.0
+
+
+def test_paragraph_edges_are_the_first_and_last_body_sentences() -> None:
+    parts = ["見出し", "一文目です。", "二文目です。", "三文目です。", "独立した段落です。", "最初です。", "最後です。"]
+    text = "見出し\n\n一文目です。二文目です。三文目です。\n独立した段落です。\n最初です。最後です。"
+    sents = []
+    for i, part in enumerate(parts):
+        start = text.index(part)
+        sents.append({"i": i, "start": start, "end": start + len(part), "boilerplate": False, "heading": i == 0})
+    # the heading is not a body sentence; 二文目 sits inside its paragraph
+    assert paragraph_edges(sents, text) == {1, 3, 4, 5, 6}
+
+
+def test_paragraph_edge_signal_marks_the_topic_sentence(nlp: Language) -> None:
+    text = "習慣は才能を超える力だと思う。毎朝の散歩を十年続けた人の話を聞いた。その人はいつも穏やかに笑っていた。\n"
+    claims = nlp(TITLE + text)._.jinmyaku_data["claims"]
+    assert "paragraph_edge" in claim(claims, "習慣は才能を超える")["signals"]
+    middle = [c for c in claims if "十年続けた" in c["text"]]
+    assert not middle or "paragraph_edge" not in middle[0]["signals"]
+
+
+def test_emphasis_is_focus_not_a_ranking_by_count(nlp: Language) -> None:
+    text = "先週最も多く読まれた記事を紹介します。\n仕事でむしろ大切なのは、休む勇気を持つことです。\n"
+    claims = nlp(TITLE + text)._.jinmyaku_data["claims"]
+    assert "emphasis" in claim(claims, "むしろ大切")["signals"]
+    counted = [c for c in claims if "最も多く" in c["text"]]
+    assert not counted or "emphasis" not in counted[0]["signals"]
