@@ -650,7 +650,8 @@ def _contradicted(ctx: Context, k: int, over: dict[str, Any]) -> tuple[str, list
     """
     if k == 0 or not ctx.body(k - 1):
         return "", [], None
-    prev = ctx.sents[k - 1]
+    p = _voice_of(ctx, k - 1)
+    prev = ctx.sents[p]
     s = ctx.sents[k]
     text = _body_text(s)
     counter = ctx.cue(k, "counter_view")
@@ -664,22 +665,35 @@ def _contradicted(ctx: Context, k: int, over: dict[str, Any]) -> tuple[str, list
         denial = _DENIAL.search(over["text"]) is not None or len(LEAD.sub("", before)) <= 2
         if not denial or _turn_of(ctx.sents, k - 1) is not None:
             return "", [], None  # 業種によって利益率もぜんぜん違いますからね: a difference, not a denial
-        return "expectation", [k - 1], over
+        return "expectation", [p], over
     if rule != "but" or not _ADVERSATIVE.match(over["text"]) or ctx.cue(k, "concession") or _granted_before(ctx, k):
         return "", [], None
     if LEAD.match(s["text"]) and s["text"].lstrip()[:1] in "「『":
         return "", [], None  # 「実は…」 in an interviewee's quoted speech tells a story, it overturns nothing
     rest = text[len(over["text"]) :].lstrip("、, ")
     if "question" in s["acts"]:
-        if _DOUBT.match(rest) and ctx.lex[k].content & ctx.lex[k - 1].content:
+        if _DOUBT.match(rest) and ctx.lex[k].content & ctx.lex[p].content:
             kind = "belief" if _REPORTED.search(prev["text"]) else "expectation"
-            return kind, [k - 1], over
+            return kind, [p], over
         return "", [], None
-    if "question" in prev["acts"] or not ctx.lex[k].content & ctx.lex[k - 1].content:
+    if "question" in prev["acts"] or not ctx.lex[k].content & ctx.lex[p].content:
         return "", [], None
-    if _parallel_topics(ctx, k - 1, k):
+    if _parallel_topics(ctx, p, k):
         return "", [], None
-    return "expectation", [k - 1], over
+    return "expectation", [p], over
+
+
+#: a line naming who spoke the quote before it (そう言って笑うのは絵美さん（34歳）。)
+_ATTRIBUTION = re.compile(r"^(?:そう|こう)[^。「」]{0,15}(?:言|い|話|語|笑|明か|嘆|こぼ)[^。「」]{0,15}のは")
+
+
+def _voice_of(ctx: Context, j: int) -> int:
+    """The sentence whose content ``j`` carries: the quote before ``j`` when ``j`` only names its
+    speaker (「…」 + そう話すのは○○さん。), else ``j`` itself."""
+    if j > 0 and ctx.body(j - 1) and _ATTRIBUTION.match(_body_text(ctx.sents[j])):
+        if ctx.sents[j - 1]["text"].lstrip().startswith(("「", "『")):
+            return j - 1
+    return j
 
 
 #: denials that stand on their own: 本音は違う, 幻想だ, 間違いです
@@ -811,7 +825,7 @@ def detect_concession(ctx: Context) -> list[dict[str, Any]]:
         if not ctx.body(k):
             continue
         inline = ctx.cue(k, "concession_inline")
-        if inline is not None:
+        if inline is not None and not _asks_on(ctx.sents[k]):
             # 〜とは思いますが、それ以上に〜: both roles quote the one sentence
             out.append(_pattern("concession", {"concession": [k], "claim": [k]}, [inline], inline["rule"], 0.5))
             adv = ctx.cue(k + 1, "adversative") if k + 1 < n and ctx.body(k + 1) else None
@@ -840,6 +854,10 @@ def detect_concession(ctx: Context) -> list[dict[str, Any]]:
             if adv is None and not hedge:
                 over = ctx.cue(j, "overturn")
                 adv = over if over is not None and over["rule"].endswith(("but", "dismiss")) else None
+            if adv is not None and _asks_on(ctx.sents[j]) and _asks_what(ctx.sents[j]):
+                # 確かに…。しかし…場合はどうだろうか？: a new case is opened, nothing is asserted
+                # against the point (a doubt — しかし果たして納得するかどうか？ — does push back)
+                break
             if adv is not None:
                 claim = [j]
                 if len(ctx.sents[j]["text"]) <= 6 and j + 1 < n and ctx.body(j + 1):
@@ -860,6 +878,18 @@ def detect_concession(ctx: Context) -> list[dict[str, Any]]:
             elif hedge and ctx.cue(j, "reason_final") is None:
                 break
     return out
+
+
+def _asks_on(s: dict[str, Any]) -> bool:
+    """A question that asks (not a rhetorical one): it grants or claims nothing, so it cannot
+    close a concession (…と思いますが、…はあるのでしょうか？)."""
+    return is_main_question(s) and "rhetorical_question" not in s["acts"]
+
+
+def _asks_what(s: dict[str, Any]) -> bool:
+    """A wh-question (…はどうだろうか？ 〜はどうか？), as opposed to a yes/no doubt."""
+    text = TRAIL.sub("", s["text"])
+    return _OPEN_QUESTION.search(text) is not None or _WH_DOUKA.search(text) is not None
 
 
 def detect_restatement(ctx: Context) -> list[dict[str, Any]]:
@@ -941,11 +971,40 @@ def detect_contrast(ctx: Context) -> list[dict[str, Any]]:
             # 〜ではありません。 + the alternative the author asserts instead
             out.append(_pattern("contrast", {"a": [k - 1], "b": [k]}, [negated], negated["rule"], 0.5))
             continue
+        but = _opposed_topics(ctx, k)
+        if but is not None:
+            # 行為は約束できる。しかし、感覚は約束できない。: two topics, opposite predicates
+            out.append(_pattern("contrast", {"a": [k - 1], "b": [k]}, [but], "patterns.contrast.parallel_topics", 0.5))
+            continue
         pair = _named_pair(ctx, k)
         if pair is not None and not (out and out[-1]["roles"]["b"] == [k] and out[-1]["roles"]["a"] == [k - 1]):
             cue, a, b = pair
             out.append(_pattern("contrast", {"a": a, "b": b}, [cue], cue["rule"], 0.5))
     return out
+
+
+def _opposed_topics(ctx: Context, k: int) -> dict[str, Any] | None:
+    """The adversative cue of ``k`` when it sets a topic against the one before with the opposite
+    polarity (AはP。しかしBはPない。: contrastive は), else None.
+
+    Both sentences must state (no question) and ``k``'s topic must be a content noun (not それ, 場合):
+    then the two sentences oppose two things rather than deny one (which is a reversal).
+    """
+    if k == 0 or not (ctx.body(k) and ctx.body(k - 1)):
+        return None
+    over = ctx.cue(k, "overturn")
+    if over is None or not over["rule"].endswith(".but") or not _ADVERSATIVE.match(over["text"]):
+        return None
+    if over["text"].startswith("実"):
+        return None  # 実は／実を言えば tells what is really so: it overturns, it does not contrast
+    a, b = ctx.sents[k - 1], ctx.sents[k]
+    if "question" in a["acts"] or "question" in b["acts"]:
+        return None
+    ta, tb = ctx.lex[k - 1].topics, ctx.lex[k].topics
+    if not (ta and tb) or tb[0][0] in _stop_lemmas():
+        return None
+    pa, pb = a["features"].get("polarity"), b["features"].get("polarity")
+    return over if pa in ("positive", "negative") and pb in ("positive", "negative") and pa != pb else None
 
 
 def _asserts_instead(s: dict[str, Any]) -> bool:

@@ -423,6 +423,85 @@ def test_negated_identity_needs_a_positive_alternative(nlp: Language) -> None:
     assert not patterns(analyse(nlp, text), "contrast")
 
 
+def rules(data: dict[str, Any], ptype: str) -> list[str]:
+    return [p["rule"] for p in patterns(data, ptype)]
+
+
+def test_parallel_topics_with_opposite_predicates_are_a_contrast(nlp: Language) -> None:
+    text = "朝は自由に時間を使える。\nしかし、夜は自由に時間を使えない。\n"
+    data = analyse(nlp, text)
+    p = has(data, "contrast", a="朝は", b="夜は")
+    assert p is not None and p["rule"] == "patterns.contrast.parallel_topics"
+    assert data["text"][p["cues"][0]["start"] : p["cues"][0]["end"]] == "しかし"
+    assert not patterns(data, "reversal")
+    # the same polarity on both sides goes on from the first sentence, it does not oppose it
+    text = "会議は長い。\nしかし、内容は充実している。\n"
+    assert "patterns.contrast.parallel_topics" not in rules(analyse(nlp, text), "contrast")
+    # 実は tells what is really so (a reversal), and a question opposes nothing yet
+    text = "都会の家賃は高くない。\n実は、郊外の家賃は意外に高いのです。\n"
+    assert "patterns.contrast.parallel_topics" not in rules(analyse(nlp, text), "contrast")
+    text = "若い頃の失敗は許される。\nしかし、大人の失敗は許されないのだろうか？\n"
+    assert "patterns.contrast.parallel_topics" not in rules(analyse(nlp, text), "contrast")
+
+
+def test_then_and_now_are_a_contrast(nlp: Language) -> None:
+    data = analyse(nlp, "以前は毎日残業していましたが、今は定時に帰っています。\n")
+    assert rules(data, "contrast") == ["patterns.contrast.then_now"]
+    data = analyse(nlp, "昔は手紙で近況を伝え合った。\n今はメッセージが一瞬で届く。\n")
+    assert has(data, "contrast", a="手紙", b="メッセージ") is not None
+    # one time frame alone opposes nothing
+    data = analyse(nlp, "今は仕事が楽しくて仕方がない。\n毎朝早く目が覚める。\n")
+    assert not patterns(data, "contrast")
+
+
+def test_clause_granted_by_its_form_is_a_concession(nlp: Language) -> None:
+    for text in (
+        "高い買い物ではありますが、十年使えば十分に元が取れます。\n",
+        "遠回りをしたとも言えるが、その経験が今の仕事を支えている。\n",
+        "反対する人もいると思うが、私はこの制度に賛成だ。\n",
+        "初心者とはいえ、準備を怠ってよい理由にはならない。\n",
+        "時間はかかったものの、最後には全員が納得した。\n",
+    ):
+        data = analyse(nlp, text)
+        assert rules(data, "concession") == ["patterns.concession_inline.granted_clause"], text
+    # the casual 〜と思うけど hedges the speaker's own feeling; a question grants nothing
+    for text in (
+        "あの頃は楽しかったと思うけど、よく覚えていない。\n",
+        "いろいろな方法があると思いますが、一番簡単なのはどれでしょうか？\n",
+    ):
+        assert not patterns(analyse(nlp, text), "concession"), text
+
+
+def test_a_new_question_after_a_granted_point_is_not_its_claim(nlp: Language) -> None:
+    text = "確かに一人旅は気楽です。\nしかし、病気になった場合はどうだろうか？\n"
+    assert not patterns(analyse(nlp, text), "concession")
+    # a doubt (果たして…かどうか？) pushes back against the point
+    text = "確かに一人旅は気楽です。\nしかし、それで家族は果たして納得するかどうか？\n"
+    assert has(analyse(nlp, text), "concession", concession="気楽", claim="果たして") is not None
+
+
+def test_setup_of_a_denial_is_the_quote_not_its_attribution(nlp: Language) -> None:
+    text = (
+        "「貯金なんて若いうちは要らないですよ。使ったほうが経験になるし」\n"
+        "そう言って笑うのは会社員の次郎さん（28歳）。\n"
+        "もっともらしく聞こえるが、実際のホンネは違う。\n"
+    )
+    data = analyse(nlp, text)
+    p = has(data, "reversal", setup="貯金なんて", reversal="ホンネは違う")
+    assert p is not None and index(data, "そう言って") not in p["roles"]["setup"]
+    # without an attribution line the sentence before is the setup
+    text = "次郎さんは営業の仕事をしている。\nその仕事は楽に稼げる。\nでも、実際のホンネは違う。\n"
+    data = analyse(nlp, text)
+    assert has(data, "reversal", setup="楽に稼げる", reversal="ホンネは違う") is not None
+
+
+def test_a_hope_voiced_in_a_quote_is_an_expectation(nlp: Language) -> None:
+    text = "彼女は入社の理由をこう話す。\n「いつかは海外で働きたいなあって」\nしかし、その会社は国内の仕事しか扱っていない。\n"
+    data = analyse(nlp, text)
+    p = has(data, "reversal", setup="働きたい", reversal="扱っていない")
+    assert p is not None and p["attrs"]["setup"] == "expectation"
+
+
 # --- the issue-4 bars on the dev gold ------------------------------------------------------
 
 
