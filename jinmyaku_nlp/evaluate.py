@@ -52,6 +52,7 @@ leave-one-article-out. A part that no article scores is ``None``. Figures are ro
 from __future__ import annotations
 
 import json
+import statistics
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -795,16 +796,35 @@ def format_report(result: Mapping[str, Any]) -> str:
     if per_article:
         lines += ["", f"{'article':<36}{'seg':>6}{'acts':>6}{'pat':>6}{'P@K':>6}{'R@2K':>6}"]
         lines += [_article_row(aid, r) for aid, r in per_article.items()]
+        lines += _spread_rows(list(per_article.values()))
     return "\n".join(lines)
 
 
-def _article_row(article_id: str, r: Mapping[str, Any]) -> str:
-    def fig(value: float | None) -> str:
-        return f"{value:>6.2f}" if value is not None else f"{'-':>6}"
+def _article_figures(r: Mapping[str, Any]) -> list[float | None]:
+    """seg F1, acts micro-F1, patterns micro-F1, P@K, R@2K of one article (None = not annotated)."""
+    claims = r["claims"]
+    return [
+        r["segmentation"]["f1"] if r["segmentation"] else None,
+        r["acts"]["micro"]["f1"] if r["acts"] else None,
+        r["patterns"]["micro"]["f1"] if r["patterns"] else None,
+        claims["precision_at_k"] if claims else None,
+        claims["core_recall_at_2k"] if claims else None,
+    ]
 
-    seg = r["segmentation"]["f1"] if r["segmentation"] else None
-    acts = r["acts"]["micro"]["f1"] if r["acts"] else None
-    pat = r["patterns"]["micro"]["f1"] if r["patterns"] else None
-    pk = r["claims"]["precision_at_k"] if r["claims"] else None
-    rk = r["claims"]["core_recall_at_2k"] if r["claims"] else None
-    return f"{article_id:<36}{fig(seg)}{fig(acts)}{fig(pat)}{fig(pk)}{fig(rk)}"
+
+def _spread_rows(articles: Sequence[Mapping[str, Any]]) -> list[str]:
+    """Min, median and max of each per-article figure: a wide spread means rules fit some articles."""
+    columns = list(zip(*(_article_figures(r) for r in articles), strict=True))
+    rows = []
+    for name, pick in (("min", min), ("median", statistics.median), ("max", max)):
+        cells = []
+        for col in columns:
+            values = [v for v in col if v is not None]
+            cells.append(f"{pick(values):>6.2f}" if values else f"{'-':>6}")
+        rows.append(f"{'  ' + name:<36}{''.join(cells)}")
+    return rows
+
+
+def _article_row(article_id: str, r: Mapping[str, Any]) -> str:
+    cells = (f"{v:>6.2f}" if v is not None else f"{'-':>6}" for v in _article_figures(r))
+    return f"{article_id:<36}{''.join(cells)}"

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from jinmyaku_nlp.errors import GoldFormatError, InputError
-from jinmyaku_nlp.evaluate import evaluate, format_report, load_gold
+from jinmyaku_nlp.evaluate import _spread_rows, evaluate, format_report, load_gold
 
 # One short article; every line break is a sentence end, and so is every 。 inside a line.
 SENTENCES = [
@@ -441,6 +441,19 @@ def test_analyze_receives_the_gold_text_and_id(tmp_path: Path) -> None:
 def test_format_report_is_a_table(tmp_path: Path) -> None:
     report = format_report(score(tmp_path, make_record()))
     assert "segmentation" in report and "precision_at_k" in report and "toy" in report
+
+
+def test_format_report_gives_the_per_article_spread() -> None:
+    def article(acts_f1: float, recall: float | None) -> dict[str, Any]:
+        claims = None if recall is None else {"precision_at_k": 1.0, "core_recall_at_2k": recall}
+        return {"segmentation": {"f1": 1.0}, "acts": {"micro": {"f1": acts_f1}}, "patterns": None, "claims": claims}
+
+    result = {"per_article": {"a": article(0.5, 0.25), "b": article(0.9, None), "c": article(0.7, 0.75)}}
+    rows = {line.split()[0]: line.split()[1:] for line in _spread_rows(list(result["per_article"].values()))}
+    # columns: seg, acts, patterns (not annotated anywhere), P@K, R@2K (article b has no claims)
+    assert rows["min"] == ["1.00", "0.50", "-", "1.00", "0.25"]
+    assert rows["median"] == ["1.00", "0.70", "-", "1.00", "0.50"]
+    assert rows["max"] == ["1.00", "0.90", "-", "1.00", "0.75"]
 
 
 # --------------------------------------------------------------------------- bad gold files
