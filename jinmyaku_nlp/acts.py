@@ -57,12 +57,19 @@ _CONJECTURE_END = ("だろう", "でしょう", "のだろう", "のでしょう
 _SUGGESTION = re.compile(r"(?:ば|たら|ては|では)$")
 _DEMONSTRATIVE_START = ("その", "それ", "この", "これ", "そこ", "そう", "こう", "そんな", "こんな")
 _PAST = ("た",)
-#: adverbs that make any topic generic (幸福はつねに外に現われる); いつも and 必ず describe one
-#: person's habits too often in columns to count alone
-_HABITUAL = ("常に", "つねに")
+#: brackets that mark a term (「ITニュース」, “婚活”, 『超訳』)
+_TERM_OPEN = ("「", "『", "“")
+#: the lemma of つねに／常に, which makes any topic generic (幸福はつねに外に現われる); いつも and
+#: 必ず describe one person's habits too often in columns to count alone
+_HABITUAL = ("常",)
 #: demonstratives of kind (そう in そう + いう as UniDic splits そういう)
 _KIND = ("こういう", "そういう", "ああいう", "こんな", "そんな", "あんな", "こう", "そう", "ああ")
 _TOPIC_PARTICLES = ("は", "も", "って", "なら")
+#: how far into a sentence its topic is looked for (in morphemes): a long relative clause
+#: (…という意思を持って勉強している人は) can put the subject's head past 40
+_TOPIC_WINDOW = 60
+#: adverbial nouns that can head a subject of their own (皆は, 全員は): not frames
+_NOT_FRAME = ("皆", "全員", "全て", "大半", "多く", "殆ど")
 #: words that tie a noun phrase to one person, group or occasion: not a generic class (but a kind
 #: demonstrative right before the head names a kind of people: そういう人は, こんな女性は)
 _SPECIFIC = (
@@ -200,7 +207,10 @@ def _is_imperative(text: str, tail: Sequence[Morph]) -> bool:
     last = tail[-2:] if tail and tail[-1].text in ("ね", "よ") else tail[-1:]
     if not last or last[0].text not in ("て", "で") or not last[0].tag.startswith("助詞-接続助詞"):
         return False
-    verb = tail[-len(last) - 1] if len(tail) > len(last) else None
+    k = len(tail) - len(last) - 1
+    verb = tail[k] if k >= 0 else None
+    if verb is not None and verb.lemma == "ない" and k >= 1 and tail[k - 1].tag.startswith("動詞"):
+        verb = tail[k - 1]  # 心配しないで。: the negative request (〜ないでください without ください)
     if (
         verb is None
         or verb.lemma in ("れる", "られる", "ます", "ない", "居る", "有る")
@@ -208,6 +218,19 @@ def _is_imperative(text: str, tail: Sequence[Morph]) -> bool:
     ):
         return False
     return _final_punct(text)[:1] in ("。", "！", "!")
+
+
+def _is_elliptical_request(text: str, tail: Sequence[Morph]) -> bool:
+    """まずは深呼吸を！／次の一歩へ！: a noun and its case particle with the verb left out, the
+    request 〜をしてください／〜へ行こう said in two words (blog headlines and closings).
+
+    The exclamation is what urges: without it the same ellipsis announces the author's own next
+    step (最後にひとつだけ助言を。 では本題へ。).
+    """
+    if len(tail) < 2 or tail[-1].text not in ("を", "へ") or not tail[-1].tag.startswith("助詞-格助詞"):
+        return False
+    final = _final_punct(text)
+    return tail[-2].tag.startswith(("名詞", "接尾辞")) and ("！" in final or "!" in final)
 
 
 def _is_volitional(tail: Sequence[Morph]) -> bool:
@@ -307,7 +330,7 @@ def _class_nouns() -> tuple[frozenset[str], frozenset[str]]:
 
 @cache
 def _closing() -> dict[str, tuple[str, ...]]:
-    kinds: dict[str, list[str]] = {"open": [], "final": [], "last": [], "inside": [], "heading": []}
+    kinds: dict[str, list[str]] = {"open": [], "final": [], "last": [], "inside": [], "heading": [], "near": []}
     for entry in sorted(load_wordlist("acts_closing")):
         kind, _, cue = entry.partition(":")
         if kind in kinds and cue:
@@ -331,27 +354,72 @@ def generic_topic(morphs: Sequence[Morph]) -> Morph | None:
     only counts people. Besides the class nouns of ``acts_class_nouns.txt``, any common noun
     counts when a habitual adverb (つねに, いつも) makes the predicate generic (幸福はつねに外に現われる).
     """
-    words = "".join(m.text for m in morphs)
-    habitual = any(h in words for h in _HABITUAL)
+    habitual = _has_habitual(morphs)
     head = _first_topic(morphs, 0, habitual)
-    if head is None or head >= 0:
-        return morphs[head] if head is not None else None
-    brk = max((k for k, m in enumerate(morphs[:40]) if _clause_break(morphs, k)), default=-1)
-    head = _first_topic(morphs, brk + 1, habitual) if brk > 0 else None
-    return morphs[head] if head is not None and head >= 0 else None
+    if head is not None and head < 0:
+        brk = max((k for k, m in enumerate(morphs[:40]) if _clause_break(morphs, k)), default=-1)
+        head = _first_topic(morphs, brk + 1, habitual) if brk > 0 else None
+    if head is None or head < 0 or _in_embedded_question(morphs, head):
+        return None
+    return morphs[head]
+
+
+def _in_embedded_question(morphs: Sequence[Morph], h: int) -> bool:
+    """The topic at ``h`` is the subject of a wh-question that the sentence reports (…人はどんな
+    物を選ぶのかを調べた, 「なぜ人は…のか？」など、…): it asks about the class, claims nothing.
+
+    The question's か must close the topic's clause: only a short main predicate (を探ります)
+    or a quote's tail may follow it, so a wh-clause that is one object among others
+    (…がどれだけあるかを考えてみれば、…気付く) leaves the topic a claim.
+    """
+    tail = content_tail(morphs)
+    for j in range(h + 1, len(tail) - 1):
+        m = morphs[j]
+        if m.text != "か" or not m.tag.startswith("助詞") or morphs[j - 1].text == "何":
+            continue  # 何か is "something", not a question
+        if morphs[j + 1].text == "も":
+            continue  # かもしれない: conjecture
+        if any(x.tag.startswith("補助記号-括弧開") for x in morphs[h:j]):
+            continue  # 人は「どんな目的で…か」を伝える: the question is a quote, not the topic's clause
+        rest = tail[j + 1 :]
+        quote_ends = bool(rest) and (rest[0].tag.startswith("補助記号-括弧閉") or rest[0].text in ("？", "?"))
+        short_main = len(rest) <= 6 and not any(x.text == "、" for x in rest)
+        if (quote_ends or short_main) and _WH.search("".join(x.text for x in morphs[max(0, h - 3) : j])):
+            return True
+    return False
+
+
+def _has_habitual(morphs: Sequence[Morph]) -> bool:
+    """The sentence holds つねに／常に (UniDic: the noun 常 + に); by token, not by substring,
+    since 非常に ("very") holds the characters 常に but says nothing about habits."""
+    return any(
+        m.lemma in _HABITUAL and k + 1 < len(morphs) and morphs[k + 1].text == "に" for k, m in enumerate(morphs)
+    )
 
 
 def _first_topic(morphs: Sequence[Morph], start: int, habitual: bool) -> int | None:
     """Index of the class head of the first topic from ``start``; -1 for a topic that is not a
-    class (so a later main-clause topic may still count); None when there is no topic."""
-    for k in range(start + 1, min(len(morphs), 40)):
+    class (so a later main-clause topic may still count); None when there is no topic.
+
+    A frame topic (現在は, 職場では, 若いうちは) sets the scene rather than naming what the
+    sentence is about, so the search goes on to the next topic; an experiencer (XにとってはY)
+    is what a generic claim is about when X is a class (新人にとっては、どの仕事も新しい).
+    """
+    for k in range(start + 1, min(len(morphs), _TOPIC_WINDOW)):
         m = morphs[k]
         if m.text not in _TOPIC_PARTICLES:
             continue
         if not (m.tag.startswith("助詞") or (m.text == "なら" and m.lemma == "だ")):
             continue
+        experiencer = _experiencer_head(morphs, k)
+        if experiencer is not None:
+            if _is_class(morphs, experiencer, habitual) and not _is_specific(morphs, experiencer):
+                return experiencer
+            continue
         if morphs[k - 1].tag.startswith("助詞-接続助詞"):
             continue  # 許しても、…: the concessive ても／ては is no topic
+        if _is_frame(morphs, k):
+            continue
         h = _topic_head(morphs, k)
         if h is None:
             return None
@@ -360,6 +428,23 @@ def _first_topic(morphs: Sequence[Morph], start: int, habitual: bool) -> int | N
             return None
         return h if _is_class(morphs, h, habitual) and not _is_specific(morphs, h) else -1
     return None
+
+
+def _experiencer_head(morphs: Sequence[Morph], k: int) -> int | None:
+    """The noun X of 「Xにとって」 right before the topic particle at ``k``, or None."""
+    if k < 4 or morphs[k - 1].text != "て" or morphs[k - 2].lemma != "取る" or morphs[k - 3].text != "に":
+        return None
+    h = k - 4
+    return h if morphs[h].tag.startswith(("名詞", "接尾辞")) else None
+
+
+def _is_frame(morphs: Sequence[Morph], k: int) -> bool:
+    """The topic at ``k`` sets time or place: 現在は, 最近は (an adverbial noun), 職場では,
+    日本には (a case particle before は)."""
+    prev = morphs[k - 1]
+    if prev.tag.startswith("助詞-格助詞") and prev.text in ("で", "に", "から", "まで"):
+        return True
+    return prev.tag.startswith("名詞-普通名詞-副詞可能") and prev.lemma not in _NOT_FRAME
 
 
 def _clause_break(morphs: Sequence[Morph], k: int) -> bool:
@@ -509,6 +594,11 @@ class ActTagger:
                 out.append(_cue(text, start, final, "acts.question.interrogative_mood", "question"))
         elif mood in ("imperative", "volitional"):
             out.append(_cue(text, start, final, f"acts.cta.{mood}_mood", "call_to_action"))
+        elif _is_elliptical_request(text, tail) and not s["heading"]:
+            out.append(_cue(text, start, final, "acts.cta.elliptical_request", "call_to_action"))
+        term = quoted_term_gloss(morphs)
+        if term is not None:
+            out.append(_cue(text, start, term, "acts.definition.quoted_term_gloss", "definition"))
         head = generic_topic(morphs)
         if (
             head is not None
@@ -517,6 +607,42 @@ class ActTagger:
         ):
             out.append(_cue(text, start, head.text, "acts.generalization.class_topic", "generalization"))
         return [c for c in out if c is not None]
+
+
+def quoted_term_gloss(morphs: Sequence[Morph]) -> str | None:
+    """The term of 「X」は、…なN です: a quoted term as the topic and a noun phrase as the
+    predicate, the gloss that introduces a word, a service or a concept; None otherwise.
+
+    A quote that holds a clause (「地元どこなの？」は) is speech, not a term; a verb or an
+    adjective at the end (「X」は…できます) describes the term, it does not say what it is; the
+    gloss must say something (eight characters at least) rather than rename (「X」は嘘だ).
+    """
+    if len(morphs) < 6 or morphs[0].text not in _TERM_OPEN:
+        return None
+    close = next((k for k, m in enumerate(morphs[:14]) if m.tag.startswith("補助記号-括弧閉")), None)
+    if close is None or close < 2 or close + 1 >= len(morphs):
+        return None
+    if morphs[close + 1].text != "は" or not morphs[close + 1].tag.startswith("助詞"):
+        return None
+    if any(m.tag.startswith("補助記号") for m in morphs[1:close]):
+        return None
+    tail = content_tail(morphs)
+    if len(tail) < close + 4 or not _ends_in_noun_copula(tail):
+        return None
+    gloss = "".join(m.text for m in tail[close + 2 :])
+    return "".join(m.text for m in morphs[: close + 2]) if len(gloss) >= 8 else None
+
+
+def _ends_in_noun_copula(tail: Sequence[Morph]) -> bool:
+    """…ツールです／…活動である／…つながりだ: a common noun and a plain, present copula."""
+    last = tail[-1]
+    if last.lemma in ("だ", "です") and last.form.startswith("終止形"):
+        noun = tail[-2]
+    elif last.lemma == "有る" and last.form.startswith("終止形") and tail[-2].text == "で" and len(tail) >= 3:
+        noun = tail[-3]
+    else:
+        return False
+    return noun.tag.startswith("名詞-普通名詞") and not noun.tag.endswith("副詞可能")
 
 
 def _embedded_noka(text: str, nxt: dict[str, Any] | None) -> bool:
@@ -574,6 +700,10 @@ def _closing_sentences(sents: list[dict[str, Any]], body: list[int]) -> dict[int
         cue = next((c for c in cues["final"] if core.endswith(c)), None)
         if cue is not None and r >= len(body) - 3:
             out[k] = _cue(s["text"], s["start"], cue, "acts.summary.closing_final", "summary") or {}
+        # 今回の件は…: near the end, a look back at "this time" as a whole sums the article up
+        cue = next((c for c in cues["near"] if c in text), None) if k not in out else None
+        if cue is not None and r >= len(body) - 3:
+            out[k] = _cue(s["text"], s["start"], cue, "acts.summary.closing_lookback", "summary") or {}
         # a column closes on a hedged conclusion (…なのかもしれない, …ようだ): its last sentence
         cue = next((c for c in cues["last"] if core.endswith(c)), None)
         if cue is not None and r == len(body) - 1:

@@ -487,6 +487,123 @@ def test_recap_of_the_article_so_far(nlp: Language) -> None:
     assert "summary" in acts(nlp, "ここまで転職の手順を見てきたが、次は面接の話だ。")
 
 
+# --- issue 4: rules that generalise -----------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "夜遅くに甘いものを食べるのは禁物です。",  # a prohibition said as an evaluation
+        "元恋人の悪口を人前で言うのは絶対にダメ。",
+        "思い切って上司に相談してみてもいいかもしれません。",  # permission as a suggestion
+        "週末だけ副業を試すのも一つの手です。",  # one option among others
+        "アンケートにご協力いただけると幸いです。",  # a request by its benefit
+        "くれぐれも体調を崩さないように。",  # 〜ないように。
+        "ぜひ一度、朝活に参加してみませんか。",  # an invitation adverb + ませんか
+        "貯金は若いうちから始めるべきだろう。",  # べき hedged by だろう
+        "迷ったら、まず信頼できる人に聞くといいだろう。",  # ばいい／といい hedged
+        "転職の前に一度、自分の強みを書き出す必要があるだろう。",
+        "若いうちは大いに学ぶべし。",  # written-style べし
+        "困ったときは一人で悩まずに、早めに周りを頼ったほうがいいのではないでしょうか。",
+        "心配しないで。",  # negative te-request
+        "焦らず、比べず、自分のペースを忘れずに。",  # 〜ずに。
+        "さあ、新しい一歩へ！",  # elliptical request: noun + へ／を and an exclamation
+        "今すぐ行動を！",
+    ],
+)
+def test_call_to_action_indirect_forms(nlp: Language, text: str) -> None:
+    assert "call_to_action" in acts(nlp, text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "なぜ彼女はダメなのだろう？",  # asks; no のは／ては before ダメ
+        "お土産は駅で買うお菓子でも良いと思います。",  # Nでもいい: a choice of things, not a te-form
+        "この場合、何をすべきだろう。",  # a wh-question about what to do asks, it urges nothing
+        "最後にひとつだけ助言を。",  # the author's own next step, no exclamation
+        "友達が褒めてくれると嬉しい。",  # a feeling about someone else's act, no request
+    ],
+)
+def test_call_to_action_indirect_negatives(nlp: Language, text: str) -> None:
+    assert "call_to_action" not in acts(nlp, text)
+
+
+def test_negative_te_request_needs_a_final_stop(nlp: Language) -> None:
+    # 〜ないで、… goes on: the clause is subordinate, not a request
+    assert "call_to_action" not in acts(nlp, "朝ご飯を食べないで、そのまま会社に向かった。")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "若者にとっては、どの仕事も新鮮に映る。",  # a class as experiencer (Xにとっては)
+        "現在は在宅で働いていても、人と話す機会を大切にしている人は強い。",  # frame topic 現在は skipped
+        "最近は、若者は車を買わない。",
+        "年を重ねると、人は保守的になる傾向がある。",  # tendency
+        "悩みごとなんて誰にでもあるものです。",  # quantifier variants
+        "大多数の社員は定時に帰りたいと思っている。",
+    ],
+)
+def test_generalization_generalised_forms(nlp: Language, text: str) -> None:
+    assert "generalization" in acts(nlp, text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "旅行は非常に楽しい。",  # 非常に holds the characters of 常に, not the adverb
+        "夏の京都は非常に暑い。",
+        "今回は、若者はどんな副業を選ぶのかを調べました。",  # the class is the subject of a reported question
+        "では、「なぜ人は占いを信じるのか？」という疑問から始めよう。",
+        "独身の女性も中にはいるのではないだろうか。",  # some members exist, not most
+        "部長にとっては、それが最後の仕事だった。",  # one person as experiencer
+    ],
+)
+def test_generalization_generalised_negatives(nlp: Language, text: str) -> None:
+    assert "generalization" not in acts(nlp, text)
+
+
+def test_habitual_adverb_still_makes_a_topic_generic(nlp: Language) -> None:
+    # UniDic splits つねに into 常 + に: the habitual is found by lemma
+    assert "generalization" in acts(nlp, "幸福はつねに内側から生まれる。")
+    assert "generalization" in acts(nlp, "健康は常に失って初めて気づくものだ。")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "「朝活」は、出勤前の時間を勉強や運動にあてる新しい習慣です。",  # quoted term + gloss
+        "“婚活”は結婚相手を見つけるために行う一連の活動である。",
+        "要は良い上司というのは、部下の失敗を自分の責任として引き受ける人だということです。",
+        "仕事とは、誰かの困りごとを解決することだと思います。",  # a definition hedged by と思う
+    ],
+)
+def test_definition_generalised_forms(nlp: Language, text: str) -> None:
+    assert "definition" in acts(nlp, text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "「朝活」は最近とても人気があります。",  # describes the term, does not say what it is
+        "「朝活」は嘘です。",  # renames, glosses nothing
+        "「もう無理かも？」は、誰もが一度は思う言葉ですね。",  # a quoted clause is speech, not a term
+        "「朝活」は、去年までは一部の人の習慣でした。",  # past
+        "大事なことは、毎日少しずつ続けるということである。",  # 〜ことは: no term is defined
+    ],
+)
+def test_definition_generalised_negatives(nlp: Language, text: str) -> None:
+    assert "definition" not in acts(nlp, text)
+
+
+def test_look_back_at_this_time_closes_the_article(nlp: Language) -> None:
+    closing = ["今回の騒動は、多くの人に働き方を考えさせるきっかけになった。", "第13の理由は、習慣が自信を生むからだ。"]
+    assert "summary" in acts(nlp, _article(BODY, closing), "今回の騒動")
+    early = _article(["今回の騒動は、多くの人に働き方を考えさせるきっかけになった。", *BODY], [])
+    assert "summary" not in acts(nlp, early, "今回の騒動")
+
+
 # --- the issue-4 bars on the dev gold ---------------------------------------------------------
 
 
