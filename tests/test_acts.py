@@ -509,6 +509,9 @@ def test_recap_of_the_article_so_far(nlp: Language) -> None:
         "焦らず、比べず、自分のペースを忘れずに。",  # 〜ずに。
         "さあ、新しい一歩へ！",  # elliptical request: noun + へ／を and an exclamation
         "今すぐ行動を！",
+        "面接の前には、相手の会社の沿革を押さえておきたいところ。",  # editorial 〜たいところ
+        "雨の日は足元に注意したいところだ。",
+        "迷ったら、小さいサイズを選ぶのがよさそうだ。",  # hedged recommendation
     ],
 )
 def test_call_to_action_indirect_forms(nlp: Language, text: str) -> None:
@@ -523,6 +526,8 @@ def test_call_to_action_indirect_forms(nlp: Language, text: str) -> None:
         "この場合、何をすべきだろう。",  # a wh-question about what to do asks, it urges nothing
         "最後にひとつだけ助言を。",  # the author's own next step, no exclamation
         "友達が褒めてくれると嬉しい。",  # a feeling about someone else's act, no request
+        "来年の新製品にも期待したいところだ。",  # the writer's hope, nothing for the reader to do
+        "メーカーには早めに対応してもらいたいところです。",  # a wish aimed at a third party
     ],
 )
 def test_call_to_action_indirect_negatives(nlp: Language, text: str) -> None:
