@@ -100,6 +100,10 @@ TURN_LOOKBACK = 8
 _DASHES = re.compile(r"^[―—ー‐-]+")
 #: 〜はどうか？ asks "what about X" (a wh-question), unlike the embedded 〜かどうか
 _WH_DOUKA = re.compile(r"(?<!か)どうか[!！]?[?？]?$")
+#: 〜とは？ / 〜って？ asks what something is (その秘密とは？ 人脈って？): answered like a wh-question
+_WHAT_IS = re.compile(r"(?<=[^\s、。])(?:とは|って)$")
+#: a sentence that changes the subject (ところで, さて): it answers nothing asked before it
+_TOPIC_SHIFT = re.compile(r"^(?:ところで|さて|話は変わ|それはさておき|閑話休題)")
 #: a reply that talks about the answer itself (答えは…, 答えが出る問題ではない, 結論から言うと)
 _ANSWER_TALK = re.compile(r"答え(?:は|が|も|と)|結論(?:は|から|を言)")
 #: a request for information: the consultation's "please tell me" and the survey question
@@ -277,7 +281,9 @@ def find_answer(
         if k < end and _plain(sents[k]) and _YES_NO.match(_body_text(sents[k])):
             return [k]
         return _reply_section(sents, k) if k < end and not asked_in_reply and _is_reply_mark(sents[k]) else []
-    wh = not request and bool(_OPEN_QUESTION.search(sents[q]["text"]) or _WH_DOUKA.search(text))
+    wh = not request and bool(
+        _OPEN_QUESTION.search(sents[q]["text"]) or _WH_DOUKA.search(text) or _WHAT_IS.search(text)
+    )
     answers: list[int] = []
     for k in range(q + 1, end):
         s = sents[k]
@@ -297,6 +303,8 @@ def find_answer(
             return _reply_section(sents, k)  # the consultation ends: A：… replies
         if s["features"].get("mood") in ("volitional", "imperative") and not answers:
             break  # 本日はそのあたりを掘り下げていってみましょう: announces, does not answer
+        if _TOPIC_SHIFT.match(body):
+            break  # ところで以前、…: the author moves on and leaves the question open
         if wh or _ANSWER_OPENERS.match(body) or _ANSWER_TALK.search(body) or _echoes(lex, q, k, end, request):
             answers.append(k)
             if len(body) <= BARE_ANSWER_CHARS and k + 1 < end and _plain(sents[k + 1]):
@@ -586,7 +594,10 @@ def _setup_before(ctx: Context, k: int) -> tuple[str, list[int], dict[str, Any] 
                 break  # an interviewer's question is answered, not overturned (Q．…ですか？ いえ、…)
             cue = _whole(s, "patterns.reversal.question_setup", "setup")
             answers = [a for a in find_answer(ctx.sents, j, lex=ctx.lex) if a < k]
-            return "question", [*_question_chain(ctx, j), *answers], cue
+            setup = [*_question_chain(ctx, j), *answers]
+            if max(setup) + 1 < k:
+                break  # something else came between: k goes on from that, it does not overturn the question
+            return "question", setup, cue
         e = ctx.cue(j, "expectation")
         if e is not None:
             return "expectation", [j], e
@@ -631,10 +642,23 @@ def _echoed_question(ctx: Context, k: int) -> tuple[list[int], dict[str, Any]] |
 
 #: overturn cues strong enough to deny what precedes them without a marked setup (違う, 間違い, 幻想)
 _STRONG_OVERTURN = ("wrong", "dismiss", "not_recommended")
+#: the shortest view a quote must voice before its own denial (「韓国はイケメンが多い？幻想でしょ」)
+QUOTED_VIEW_CHARS = 4
+#: overturn cues too common to deny on their own (意外にも, 〜わけではない): they overturn only a
+#: view, question or expectation marked just before them, never a plain statement
+_WEAK_OVERTURN = ("surprise", "not_really")
 #: 果たして／本当に … だろうか: doubting the statement before (しかし、果たして…なのだろうか？)
 _DOUBT = re.compile(r"^[^。]{0,6}(?:果たして|はたして|本当に|ほんとうに)")
 #: a sentence reporting a view (…と言えそうだ, …らしい, …とされる): what a doubt overturns is a belief
 _REPORTED = re.compile(r"と(?:言|い)え(?:そう|る)|とされ|らしい|そうだ|そうです|と(?:言|い)われ")
+
+
+def _marks_view(kind: str, cue: dict[str, Any] | None) -> bool:
+    """A setup a weak overturn (〜わけではない, 意外にも) may deny: a received view, a question, or
+    an appearance (素敵に見える) — not a hope (〜てみたい), which a later 〜わけではない rarely answers."""
+    if kind in ("belief", "question"):
+        return True
+    return kind == "expectation" and cue is not None and cue["rule"].endswith("appearance")
 
 
 def _contradicted(ctx: Context, k: int, over: dict[str, Any]) -> tuple[str, list[int], dict[str, Any] | None]:
@@ -661,7 +685,10 @@ def _contradicted(ctx: Context, k: int, over: dict[str, Any]) -> tuple[str, list
     if rule in _STRONG_OVERTURN:
         before = s["text"][: max(0, over["start"] - s["start"])]
         if before.count("「") > before.count("」"):
-            return "belief", [k], over  # 「韓国はイケメンが多い？幻想でしょ」: the view and its denial
+            # 「韓国はイケメンが多い？幻想でしょ」: the view and its denial; a quote that only
+            # denies (「そうじゃないんだ」というアピール) states no view to overturn
+            voiced = before[before.rfind("「") + 1 :]
+            return ("belief", [k], over) if len(voiced) >= QUOTED_VIEW_CHARS else ("", [], None)
         denial = _DENIAL.search(over["text"]) is not None or len(LEAD.sub("", before)) <= 2
         if not denial or _turn_of(ctx.sents, k - 1) is not None:
             return "", [], None  # 業種によって利益率もぜんぜん違いますからね: a difference, not a denial
@@ -700,7 +727,8 @@ def _voice_of(ctx: Context, j: int) -> int:
 _DENIAL = re.compile(r"は(?:違|別)|幻想|思い込み|迷信|誤解|錯覚|勘違い|間違")
 #: adversative connectives (not a topic noun such as 現実は) that may contradict the sentence before
 _ADVERSATIVE = re.compile(
-    r"^(?:しかし|でも|ところが|だが|けれども|実は|実を言えば|実を言うと|実際は|実際には|しかるに)"
+    r"^(?:しかし|でも|ところが|だが|けれども|実は|実を言えば|実を言うと|実際は|実際には|実際のところ|実のところ|"
+    r"本当は|ほんとうは|本当のところ|しかるに)"
 )
 
 
@@ -735,9 +763,13 @@ def detect_reversal(ctx: Context) -> list[dict[str, Any]]:
         inline = ctx.cue(k, "belief_inline")
         if inline is not None:
             used.add(k)
+            setup = [k]
+            if k > 0 and ctx.body(k - 1) and _ANAPHOR.match(_body_text(ctx.sents[k])):
+                setup.insert(0, k - 1)  # 「…」 + こんなふうに思っている人も多いようですが、実は…: the view is before
+            used_setup.update(setup)
             out.append(
                 _pattern(
-                    "reversal", {"setup": [k], "reversal": [k]}, [inline], inline["rule"], 0.6, {"setup": "belief"}
+                    "reversal", {"setup": setup, "reversal": [k]}, [inline], inline["rule"], 0.6, {"setup": "belief"}
                 )
             )
             continue
@@ -785,6 +817,8 @@ def detect_reversal(ctx: Context) -> list[dict[str, Any]]:
             kind, setup, setup_cue = _setup_before(ctx, k)
             if kind == "question" and "question" in ctx.sents[k]["acts"] and not over["rule"].endswith("strange"):
                 continue  # a question after a question asks on; only おかしくないですか? overturns
+            if over["rule"].rsplit(".", 1)[-1] in _WEAK_OVERTURN and not _marks_view(kind, setup_cue):
+                continue
         if not setup:
             kind, setup, setup_cue = _contradicted(ctx, k, over)
         if not setup or used_setup.intersection(setup):

@@ -603,3 +603,120 @@ def test_a_title_that_asks_is_not_answered_by_its_lead(nlp: Language) -> None:
     assert data["sentences"][title]["heading"]
     assert "question" in data["sentences"][title]["acts"]
     assert all(title not in p["roles"]["question"] for p in patterns(data, "question_answer"))
+
+
+# --- reversals set up in the many ways persuasive writing voices a view (issue 4) ---------------
+
+
+def reversal_kinds(data: dict[str, Any]) -> list[tuple[list[int], list[int], str]]:
+    return [(p["roles"]["setup"], p["roles"]["reversal"], p["attrs"]["setup"]) for p in patterns(data, "reversal")]
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "朝型の人ほど仕事ができるというイメージが強いですが、実際には夜型でも成果を上げる人はたくさんいます。",
+        "筋トレは若い人のものと思い込んでいる人が大勢いますが、それは誤解です。",
+        "炭水化物は太るとされてきましたが、量と時間を守れば問題ありません。",
+        "転職は35歳までと言われますが、いまは40代の採用も増えています。",
+        "カフェインは体に悪いと思いがちですが、適量なら集中力を助けてくれます。",
+        "高い化粧品を使えば肌がきれいになると考える女性は多いですが、大切なのは睡眠です。",
+    ],
+)
+def test_a_common_view_turned_in_one_sentence_is_a_belief_reversal(nlp: Language, sentence: str) -> None:
+    data = analyse(nlp, sentence + "\n")
+    k = index(data, sentence[:8])
+    assert ([k], [k], "belief") in reversal_kinds(data)
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        # a view confirmed, not overturned
+        "職人の町というイメージを持っていた私ですが、訪ねてみると想像を裏切らない町並みでした。",
+        # a second common practice added to the first
+        "週末に山に登る人は多いですが、川でキャンプをする人も多いです。",
+        # a plain condition: 〜と思ったら、すぐ…
+        "面白いと思ったら、すぐ行動に移すのが彼女の流儀です。",
+    ],
+)
+def test_a_view_confirmed_or_a_condition_is_not_a_reversal(nlp: Language, sentence: str) -> None:
+    data = analyse(nlp, sentence + "\n")
+    assert patterns(data, "reversal") == []
+
+
+def test_a_common_image_overturned_by_the_next_sentence(nlp: Language) -> None:
+    text = "料理上手な男性には「細かくて面倒な人」のイメージがある。\nだが、意外にも女性たちの評価は「頼もしい」がほとんどだった。\n"
+    data = analyse(nlp, text)
+    assert ([index(data, "料理上手")], [index(data, "意外にも")], "belief") in reversal_kinds(data)
+
+
+def test_an_inline_view_pointing_back_takes_the_quotes_before_it(nlp: Language) -> None:
+    text = "節約の話です。\n「節約とは、欲しいものを我慢することだ。」\nこんなふうに考えている人も多いようですが、実はそうではありません。\n"
+    data = analyse(nlp, text)
+    k = index(data, "こんなふうに")
+    assert ([index(data, "節約とは"), k], [k], "belief") in reversal_kinds(data)
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "開店前に行けば並ばずに入れると思っていたら、すでに長い行列ができていました。",
+        "店員さんが声をかけてくるかと思ったら、最後まで放っておいてくれた。",
+        "うまく説明したつもりでも、相手には半分も伝わっていないことがあります。",
+        "一週間で慣れるはずが、結局ひと月かかってしまった。",
+        "新しい職場は想像とは全然違っていて、毎日が驚きの連続でした。",
+    ],
+)
+def test_an_expectation_contradicted_in_a_story(nlp: Language, sentence: str) -> None:
+    data = analyse(nlp, sentence + "\n")
+    k = index(data, sentence[:8])
+    assert ([k], [k], "expectation") in reversal_kinds(data)
+
+
+def test_a_weak_denial_needs_a_marked_view_before_it(nlp: Language) -> None:
+    marked = "年上の上司は頼もしく見える。\n話し上手なのも、経験を積んだからで、決して特別な才能があるわけではない。\n"
+    data = analyse(nlp, marked)
+    assert ([index(data, "頼もしく")], [index(data, "特別な才能")], "expectation") in reversal_kinds(data)
+    # a hope before it (…してみたい) is not what 〜わけではない denies
+    hope = "いつか海外で働いてみたい。\n誰もが留学できるわけではない。\n"
+    assert patterns(analyse(nlp, hope), "reversal") == []
+
+
+def test_a_difference_is_not_a_denial(nlp: Language) -> None:
+    text = "器を変えると、いつものご飯も美味しく感じませんか？\n同じ料理でも、盛り付けひとつで見え方が全然違います。\n"
+    data = analyse(nlp, text)
+    assert patterns(data, "reversal") == []
+
+
+def test_a_bare_denial_in_a_quote_states_no_view(nlp: Language) -> None:
+    text = "面接では「そうじゃないんだ」という強い意志を見せることが大切です。\n"
+    assert patterns(analyse(nlp, text), "reversal") == []
+
+
+def test_a_question_overturned_only_right_after_it_and_its_answer(nlp: Language) -> None:
+    adjacent = "夏の肌ケアは日焼け止めだけで十分だと思っていませんか？\n実は夏の汗が冬の乾燥を招いているのです。\n"
+    data = analyse(nlp, adjacent)
+    assert ([index(data, "夏の肌ケア")], [index(data, "冬の乾燥")], "question") in reversal_kinds(data)
+    apart = (
+        "みなさんは毎朝どんな飲み物を飲んでいますか？\n"
+        "コーヒー派、紅茶派、いろいろだと思います。\n"
+        "今回は朝の水分補給について専門家に聞きました。\n"
+        "でも、朝いちばんに必要なのは実は常温の水なのです。\n"
+    )
+    data = analyse(nlp, apart)
+    assert all(index(data, "毎朝どんな") not in p["roles"]["setup"] for p in patterns(data, "reversal"))
+
+
+def test_what_is_question_is_answered_by_the_next_sentence(nlp: Language) -> None:
+    data = analyse(
+        nlp, "最近よく聞く「睡眠負債」とは？\n毎日の少しずつの寝不足が、借金のように積み重なった状態のことです。\n"
+    )
+    qa = [p["roles"] for p in patterns(data, "question_answer")]
+    assert qa == [{"question": [index(data, "睡眠負債")], "answer": [index(data, "借金のように")]}]
+
+
+def test_a_change_of_subject_does_not_answer(nlp: Language) -> None:
+    text = "彼女が自分を名前で呼ぶのは、甘えの表れなのだろうか？\nところで先日、駅前に新しいカフェができた。\n"
+    data = analyse(nlp, text)
+    assert patterns(data, "question_answer") == []
