@@ -32,9 +32,22 @@ _JOINERS = "、，,"
 MAX_BRACKET_SPAN = 300
 _NEWLINES = "\n\r"
 
-_EVENT = re.compile("[" + re.escape(OPENERS + CLOSERS + TERMINATORS + _NEWLINES) + "]")
+#: pictographs (emoji) decorate the end of a blog sentence like a closer: 楽しかった！😊
+#: Only the pictograph planes end a sentence by themselves: the older symbols (♪ ☆ ♥) also
+#: decorate the middle of a title (新しくなった♪アプリの使い方) and only trail a terminator.
+_PICTOGRAPHS = "\U0001f000-\U0001faff"
+_EMOJI_RUN = re.compile(f"[{_PICTOGRAPHS}\u2600-\u27bf\ufe0f\u200d]+")
+_EVENT = re.compile("[" + re.escape(OPENERS + CLOSERS + TERMINATORS + _NEWLINES) + _PICTOGRAPHS + "]")
 #: a laugh/emotion mark closes a blog sentence like a terminator: …んですよ（笑）その次が…
-_LAUGH = re.compile(r"[（(](?:笑|苦笑|爆笑|失笑|汗|泣)[）)]")
+#: and so does a face mark (顔文字) made of symbols: 売り切れ続出！(^_^;) / うれしい（*´ω｀*）次は…
+_LAUGH = re.compile(
+    r"[（(](?:笑|苦笑|爆笑|失笑|汗|泣)[）)]"
+    r"|[（(](?=[^（）()\n\rぁ-んァ-ヶ一-龥]*[\^＾ω∀゜°∇_＿´｀≧≦ﾟдД;；])[^（）()\n\rぁ-んァ-ヶ一-龥]{2,12}[）)]"
+)
+#: a face mark alone on the next line still belongs to the sentence it decorates
+_LAUGH_LINE = re.compile(
+    r"[ \t\u3000]*(?:\r\n|\r|\n)[ \t\u3000]*(?P<mark>" + _LAUGH.pattern + r")[ \t\u3000]*(?=[\r\n]|$)"
+)
 #: a byline in brackets at the end of a line, right after a predicate: …ないようである（橋口まどか）
 _BYLINE = re.compile(
     r"[（(][^（）()\s0-9０-９、。！？!?+＋]{1,11}[^（）()\s0-9０-９、。！？!?+＋るいたすうだ][）)][ \t\u3000]*(?:[\r\n]|$)"
@@ -53,7 +66,15 @@ _CONTINUATION = re.compile(r"\s*(?:です|でした|でしょう|と(?:思|考�
 #: a bare ?/! followed by a quoting と is reported thought, not a sentence end:
 #: …のではないか？と感じる / 辞めてやれ！とも思った / 認められるのか？ということだろう
 _QUOTED_MARK = re.compile(
-    r"[？?！!]+[ \u3000]*と(?:いう|いっ|言|云|思|おも|感じ|考え|聞|訊|尋|叫|つぶや|呟|問|疑|も(?!かく|あれ)|の[声意思])"
+    r"[？?！!]+[ \u3000]*(?:と(?:いう|いっ|言|云|思|おも|感じ|考え|聞|訊|尋|叫|つぶや|呟|問|疑|も(?!かく|あれ)|の[声意思])"
+    r"|って|など|なんて(?!った)"
+    r"|(?:\r\n|\r|\n)[ \u3000]*(?=と|って|など|なんて))"
+)
+#: a line that opens with a quoting particle goes on with the quotation the previous line closed:
+#: 「…最高ですね！」 / と興奮を隠せない。 ・ …どうする？ / など、想像力豊かな…
+#: (but というのも, というわけで, ということは open a sentence of their own)
+_QUOTE_CONTINUATION = re.compile(
+    r"[ \u3000]*(?:と(?:[、，]|[一-龥]|い[うっ](?!の|わけ|こと)|か[、，]|も[、，])|って|など|なんて)"
 )
 #: a one-to-three character label before a full-width period is a list or Q/A mark, not a sentence: Q．本文
 _LABEL_DOT = re.compile(r"[A-Za-zＡ-Ｚａ-ｚ0-9０-９]{1,3}")
@@ -108,8 +129,10 @@ class _Scanner:
             elif ch in CLOSERS:
                 self.closer(ch)
                 pos = i + 1
-            else:
+            elif ch in TERMINATORS:
                 pos = self.terminator(i, ch)
+            else:
+                pos = self.emoji(i)
         self.emit(self.n, "end_of_text")
         return self.spans
 
@@ -164,6 +187,12 @@ class _Scanner:
             return i + 1
         return self.close_after(i + 1, "terminator")
 
+    def emoji(self, i: int) -> int:
+        """A pictograph run after some text closes the sentence like a laugh mark: 最高😊次は…"""
+        if self.stack or not self._has_content(i):
+            return i + 1  # inside a quotation, or an emoji opening the sentence (a bullet)
+        return self.close_after(i, "emoji")
+
     def close_after(self, j: int, rule: str) -> int:
         """End the sentence after the trailer run that starts at ``j``."""
         text, n = self.text, self.n
@@ -177,12 +206,19 @@ class _Scanner:
                 j = laugh.end()
                 continue
             if c not in TRAILERS:
-                break
+                emoji = _EMOJI_RUN.match(text, j)
+                if emoji is None:
+                    break
+                j = emoji.end()
+                continue
             saw_closer = saw_closer or c in CLOSERS
             j += 1
-        if (saw_closer or rule == "laugh") and j < n and text[j] in _QUOTE_PARTICLES:
+        mark = _LAUGH_LINE.match(text, j)
+        if mark is not None:
+            j = mark.end("mark")
+        if (saw_closer or rule in ("laugh", "emoji")) and j < n and text[j] in _QUOTE_PARTICLES:
             return j  # 辞めれば？』の嫌がらせ: the quote is part of a longer sentence
-        if rule == "laugh" and j < n and text[j] in _JOINERS:
+        if rule in ("laugh", "emoji") and j < n and text[j] in _JOINERS:
             return j  # …と思いますが（笑）、結局…: the clause goes on
         self.emit(j, rule)
         return j
@@ -210,6 +246,10 @@ class _Scanner:
             return nxt
         if _CONTINUATION.match(text, nxt):
             return nxt
+        if last in CLOSERS + "？?！!" and _QUOTE_CONTINUATION.match(text, nxt):
+            return nxt
+        if _LAUGH_LINE.match(text, i):
+            return nxt  # うれしい / (^^): the face mark on the next line closes this sentence
         self.stack.clear()
         self.emit(i, "line_break")
         self.start = nxt

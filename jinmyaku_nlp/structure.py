@@ -36,6 +36,7 @@ LABELS = (
     "marker",
     "list_item",
     "not_heading",
+    "profile",
 )
 MAX_TITLE_CHARS = 100
 MAX_MARKED_HEADING_CHARS = 60
@@ -53,8 +54,17 @@ _TURN = re.compile(r"^[—―ー−\-－]{1,3}")
 _ECHO = re.compile(
     r"^(?:と(?:[、，\s]|[一-龥ァ-ヶ]|い[うっ]|つぶや|ぼや|の)|って|[^。、「」]{0,15}?(?:こう|そう|そんな|この(?:言葉|台詞|セリフ|一言)))"
 )
-#: a numbered list line: １．お客様
-_NUMBERED = re.compile(r"^[0-9０-９]{1,2}[.．)）]")
+#: a numbered list line: １．お客様 / （2）硬さ
+_NUMBERED = re.compile(r"^(?:[0-9０-９]{1,2}[.．)）]|[（(][0-9０-９]{1,2}[)）])\s*")
+#: a bracketed remark closing a line: 静止画も撮影できます（赤枠のアイコンをタップ）
+_TRAILING_REMARK = re.compile(r"[（(][^（）()]*[）)]$")
+#: a caption's link line: the short unpunctuated line glued above it is the caption
+_CAPTION_LINK = "structure.boilerplate.caption"
+MAX_PROFILE_NAME_CHARS = 30
+#: a line led by a heading symbol, marked or not (a full sentence after ● is a list entry)
+_SYMBOL_ENTRY = re.compile(r"^[■□◆◇●▼▽◎★☆]")
+#: a profile's name line: a name, maybe with its role in brackets, or …プロフィール; no wording
+_PROFILE_NAME = re.compile(r"^[^ぁ-ん（(、。！？!?]{2,20}(?:[（(][^）)]{1,20}[）)])?$|プロフィール$")
 #: a comma past a short opener (では、 is fine) or a second comma: the line has clauses
 _CLAUSE_COMMA = re.compile(r"^[^、，]{5,}[、，]|[、，][^、，]*[、，]")
 #: a line that is one quotation and nothing else: someone's words, not a title
@@ -259,7 +269,7 @@ class _Annotator:
         if last_prose < 0:
             return
         for li in range(last_prose + 1, len(lines)):
-            if _is_sign_off(lines[li]) and not self.marker[li]:
+            if self.sign_off(li, last_prose):
                 continue  # ではまた: the author's own unpunctuated sign-off is not boilerplate
             self.mark_line(li, "structure.boilerplate.trailing_non_prose")
 
@@ -271,16 +281,93 @@ class _Annotator:
         """
         line = self.lines[li]
         if line.prose or not line.sents:
-            return line.prose
+            return line.prose and not self.headline(li)
+        if self.unpunctuated_paragraph(li):
+            return True
         tail = line.sents[-1]
-        if not self.boiler[tail] or self.sent_text[tail][:1] not in "（(":
-            return False  # only a bracketed credit glued after the text, not a link or a label
+        glued = self.boiler[tail] == "structure.boilerplate.pagination" or self.sent_text[tail][:1] in "（("
+        if not self.boiler[tail] or not glued:
+            return False  # only a bracketed credit or page links glued after the text, not a link or a label
         authored = [k for k in line.sents if not self.boiler[k]]
+        if authored and self.boiler[tail] == "structure.boilerplate.pagination":
+            return _final_char(self.sent_text[authored[-1]]) in _SENTENCE_END  # …です。1 2 3
         if not authored or self.table.match("list_item", line.text) or self.table.match("marker", line.text):
             return False  # ・リンク名！（提供元）: a list entry with its source is not the author's prose
+        # 応募はこちらから！（※…）: a short call-out, not a paragraph of the article; a paragraph
+        # with a credit glued on is the author's even unpunctuated: …利用するのも手だ（橋口まどか）
         if line.chars - len(self.sent_text[tail]) <= MAX_PLAIN_HEADING_CHARS:
-            return False  # 応募はこちらから！（※…）: a short call-out, not a paragraph of the article
-        return _final_char(self.sent_text[authored[-1]]) in _SENTENCE_END
+            return False
+        # the text before the credit ends a sentence or a predicate (…手だ), not a title (…を披露（社名）)
+        last = _final_char(self.sent_text[authored[-1]])
+        return last in _SENTENCE_END or "\u3041" <= last <= "\u309f"
+
+    def unpunctuated_paragraph(self, li: int) -> bool:
+        """A paragraph-long line ending in a quotation or a plain predicate: the author's text.
+
+        Columns close a paragraph on someone's words (…嬉しいです」) or on a bare predicate
+        (…利用するのも手だ); a link title or a data line is shorter, or is a list entry.
+        """
+        line = self.lines[li]
+        if line.chars <= MAX_PLAIN_HEADING_CHARS or self.marker[li] or _SYMBOL_ENTRY.match(line.text):
+            return False
+        if _NUMBERED.match(line.text) or line.text[:1] in "・•‐-－*＊※":
+            return False
+        return line.text.rstrip()[-1:] in "」』" or _is_sign_off(line)
+
+    def headline(self, li: int) -> bool:
+        """A list entry or a marked line worded like a headline (・疑惑発覚！…とは？): a link title.
+
+        Related-article lists close an article with such lines; the author's own prose does not
+        open its sentences with a bullet or a ■ and end them with ！ or ？.
+        """
+        line = self.lines[li]
+        if line.last not in "！？!?":
+            return False
+        return self.marker[li] or self.table.match("list_item", line.text) is not None
+
+    def sign_off(self, li: int, last_prose: int) -> bool:
+        """ではまた right after the last paragraph: the author's own unpunctuated farewell."""
+        line = self.lines[li]
+        if li != last_prose + 1 or not _is_sign_off(line) or self.marker[li]:
+            return False
+        # ・ウェブページを取り込むワザ / 出荷：5月25日より: a link or a data line, not a farewell
+        return self.table.match("list_item", line.text) is None
+
+    def captions(self) -> None:
+        """The unpunctuated line glued above a caption link is the caption itself.
+
+        方向幕にオレンジ帯がない編成 / （オリジナル解像度はこちら）: the link line alone carries the cue.
+        """
+        lines = self.lines
+        # the caption rule itself, not whichever boilerplate rule matched the line first
+        cues = [r.regex for r in self.table.rules["boilerplate"] if r.rule == _CAPTION_LINK]
+        for li in range(1, len(lines)):
+            line, above = lines[li], lines[li - 1]
+            if line.blanks_before or above.prose or above.chars > MAX_MARKED_HEADING_CHARS:
+                continue
+            if line.text[:1] in "（(" and any(c.search(line.text) for c in cues):
+                self.mark_line(li - 1, "structure.boilerplate.caption_text")
+
+    def profiles(self) -> None:
+        """A short name line with a career summary glued under it, late in the article, is a credit.
+
+        児山 和弘（ゴルフライター） / 99年…に参加。各種媒体に寄稿する一方…: the writer's or the
+        expert's profile, not the argument. Only the second half is searched: a biography opening
+        an article is its subject.
+        """
+        lines = self.lines
+        for li in range(len(lines) // 2, len(lines) - 1):
+            line = lines[li]
+            if line.prose or line.chars > MAX_PROFILE_NAME_CHARS or self.marker[li] or line.boiler:
+                continue
+            if not _PROFILE_NAME.search(line.text):
+                continue  # 今回の説教 over a paragraph: a section title, not a person
+            para = [li]
+            while para[-1] + 1 < len(lines) and lines[para[-1] + 1].blanks_before == 0:
+                para.append(para[-1] + 1)
+            if any(self.table.match("profile", lines[j].text) for j in para[1:]):
+                for j in para:
+                    self.mark_line(j, "structure.boilerplate.profile")
 
     def credit_runs(self) -> None:
         """A paragraph opening with short unpunctuated name/role lines is a byline block."""
@@ -300,8 +387,8 @@ class _Annotator:
                 len(run) >= 2
                 and any(self.table.match("credit", lines[r].text) for r in run)
                 and not any(self.marker[r] for r in run)
-                # １．お客様 ２．取引先: an enumerated list, even of people, is the author's content
-                and not all(_NUMBERED.match(lines[r].text) for r in run)
+                # １．お客様 ２．取引先 / 2.影響を受けたお客様: an enumerated list is the author's content
+                and not any(_NUMBERED.match(lines[r].text) for r in run)
             ):
                 for r in run:
                     self.mark_line(r, "structure.boilerplate.credit_block")
@@ -353,8 +440,8 @@ class _Annotator:
         lines = self.lines
         ahead = [False] * (len(lines) + 1)
         for j in range(len(lines) - 1, -1, -1):
-            if self.marker[j]:
-                ahead[j] = False
+            if self.marker[j] or _SYMBOL_ENTRY.match(lines[j].text):
+                ahead[j] = False  # ●得意技：中国語。 a symbol-led entry is a list, not the prose a heading opens
             elif not self.line_is_boilerplate(j):
                 ahead[j] = True
             else:
@@ -365,6 +452,7 @@ class _Annotator:
         lines = self.lines
         ahead = self.content_ahead()
         gap = self.paragraph_gap()
+        numbered = self.numbered_headings()
         for li, line in enumerate(lines):
             if li == title or not line.clean:
                 continue
@@ -379,11 +467,37 @@ class _Annotator:
                 rule = "structure.heading.section_line"
             elif n <= MAX_PLAIN_HEADING_CHARS and self.set_off_heading(li, gap):
                 rule = "structure.heading.set_off_line"
+            elif li in numbered:
+                rule = "structure.heading.numbered"
             if rule is None or li + 1 >= len(lines):
                 continue
             # a heading introduces something: prose, or (for a links block) its glued members
             if ahead[li + 1] or (block is not None and lines[li + 1].blanks_before == 0):
                 self.mark_line(li, block or rule, heading=True)
+
+    def numbered_headings(self) -> set[int]:
+        """Numbered lines that each head a paragraph (1.重さ … 2.硬さ …), when there are two or more.
+
+        A numbered line followed by another numbered line, or following one, belongs to a list of
+        steps (1. 問題を文章化する / 2. 側面を決める); one that opens the prose below it heads a
+        section. A single numbered line is too little evidence of a numbered outline.
+        """
+        lines = self.lines
+        found = set()
+        for li in range(len(lines) - 1):
+            m = _NUMBERED.match(lines[li].text)
+            if m is None or lines[li].chars > MAX_PLAIN_HEADING_CHARS or not lines[li].clean:
+                continue
+            line, nxt = lines[li], lines[li + 1]
+            label = line.text[m.end() :]
+            if not label or line.last in "。．、，," or _CLAUSE_COMMA.search(label):
+                continue
+            if _NUMBERED.match(nxt.text) or (li > 0 and _NUMBERED.match(lines[li - 1].text)):
+                continue  # a run of numbered lines is a list
+            if self.table.match("not_heading", label) or not (nxt.prose or nxt.chars > line.chars):
+                continue
+            found.add(li)
+        return found if len(found) >= 2 else set()
 
     def paragraph_gap(self) -> int:
         """The usual number of blank lines between two body paragraphs of this article (median).
@@ -439,6 +553,9 @@ class _Annotator:
             return False  # glued to another short unpunctuated line: a list or a byline block
         if t.match("list_item", line.text) or t.match("not_heading", line.text):
             return False
+        bare = _TRAILING_REMARK.sub("", line.text)
+        if bare != line.text and t.match("not_heading", bare) == "structure.not_heading.polite":
+            return False  # 静止画も撮影できます（赤枠のアイコンをタップ）: a sentence with a remark
         if _LABELLED.match(line.text):
             return False  # 【占い師】name, 【人脈】gloss: a labelled entry, not a title
         # 「…稀有な人」 then 谷さんをこう評したのは: the next line says these are someone's words
@@ -449,6 +566,8 @@ class _Annotator:
             return Structure()
         self.sentence_boilerplate()
         self.blocks()
+        self.captions()
+        self.profiles()
         self.after_related_links()
         self.trailing_lines()
         self.credit_runs()

@@ -64,6 +64,30 @@ def texts(text: str) -> list[str]:
         # a full-width period after a short label (Q, A, 1) is part of the line's first sentence
         ("聞いた。\nQ．新卒で入社したのですか？\nはい。", ["聞いた。", "Q．新卒で入社したのですか？", "はい。"]),
         ("第２．本文です。", ["第２．", "本文です。"]),
+        # ?/! followed by って/など/なんて on the same line is quoted too
+        ("楽しい！って笑った。次。", ["楽しい！って笑った。", "次。"]),
+        ("どう使う？など、疑問は多い。", ["どう使う？など、疑問は多い。"]),
+        # a line opening with a quoting particle continues the quotation that closed the line above
+        ("「最高の夜でした」\nと彼女は振り返る。次。", ["「最高の夜でした」\nと彼女は振り返る。", "次。"]),
+        ("何から始める？\nなど、質問が続いた。", ["何から始める？\nなど、質問が続いた。"]),
+        ("（40歳・会社員）\nという声もあった。", ["（40歳・会社員）\nという声もあった。"]),
+        # …but というのも / というわけで open a sentence, and so does と after a full stop
+        ("「無理だ」\nというのも予算がない。", ["「無理だ」", "というのも予算がない。"]),
+        ("「行こう」\nというわけで出発。", ["「行こう」", "というわけで出発。"]),
+        ("楽しい日だった。\nと思えば雨が降る。", ["楽しい日だった。", "と思えば雨が降る。"]),
+        # a face mark (顔文字) closes a sentence like a laugh mark, even alone on the next line
+        ("うまくいった(^_^)次は夏だ。", ["うまくいった(^_^)", "次は夏だ。"]),
+        ("完売です！\n（*^_^*）\n次の話。", ["完売です！\n（*^_^*）", "次の話。"]),
+        ("眠い\n(T_T)\n次の話。", ["眠い\n(T_T)", "次の話。"]),
+        # …but brackets holding words or numbers are not face marks
+        ("手順（1）を読む。", ["手順（1）を読む。"]),
+        ("A社（東京）と組んだ。", ["A社（東京）と組んだ。"]),
+        # a pictograph after a terminator stays with it, and closes a sentence on its own
+        ("最高！😊次も行く。", ["最高！😊", "次も行く。"]),
+        ("楽しかった😊次も行く。", ["楽しかった😊", "次も行く。"]),
+        ("今日は🍣を食べた。", ["今日は🍣を食べた。"]),
+        # the older symbols decorate titles mid-line and do not end a sentence there
+        ("新しくなった♪アプリの使い方", ["新しくなった♪アプリの使い方"]),
         # a mis-encoded range mark between digits is not a question mark
         ("読者の6割が20?30代だ。", ["読者の6割が20?30代だ。"]),
         # a line that cannot open a sentence continues the previous one (verse quoted mid-sentence)
@@ -111,6 +135,9 @@ AWKWARD = [
     "（笑）（笑）",
     "\u3000全角スペース\u3000。\u3000",
     "ｗｗｗ。！？…",
+    "\n(^^)\n(^^)\n",
+    "😊\n😊。😊",
+    "「」\nと\nって",
 ]
 
 

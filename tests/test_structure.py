@@ -313,3 +313,87 @@ def test_dev_gold_f1(label: str) -> None:
         n_gold += len(wanted)
     p, r = tp_sys / n_sys, tp_gold / n_gold
     assert 2 * p * r / (p + r) >= 0.90
+
+
+# ---------------------------------------------------------------- rules for unseen layouts (issue 4)
+
+
+def test_trailing_link_titles_worded_as_headlines_are_not_the_authors_prose() -> None:
+    text = f"題名\n\n{BODY}\n\n\n・新作が登場！\n・あの店の秘密とは？\n・週末のおでかけ情報\n"
+    assert boilerplate(text) == ["・新作が登場！", "・あの店の秘密とは？", "・週末のおでかけ情報"]
+    # a list inside the article, followed by prose, stays the author's
+    inner = f"題名\n\n{BODY}\n\n・朝は白湯を飲む\n・夜は早く寝る\n\n{BODY}\n"
+    assert boilerplate(inner) == []
+
+
+def test_sign_off_exception_is_only_the_line_right_after_the_last_paragraph() -> None:
+    text = f"題名\n\n{BODY}\n\nではまた\n\n■関連記事\n・表を手早く選択する\n"
+    assert boilerplate(text) == ["■関連記事", "・表を手早く選択する"]
+    data = f"題名\n\n{BODY}\n\n型番：AB-12\n出荷：5月より\n"
+    assert boilerplate(data) == ["型番：AB-12", "出荷：5月より"]
+
+
+def test_page_links_glued_after_the_last_sentence_keep_it_prose() -> None:
+    text = f"題名\n\n{BODY}\n\n答え：それはないですね。絶対に行きません。1 2 3\n"
+    assert boilerplate(text) == ["1 2 3"]
+
+
+def test_site_link_lists_under_a_bracketed_or_marked_label_are_a_links_block() -> None:
+    for label in ("【SITE おすすめコンテンツ】", "【 SITE 映画ニュース 】", "■SITE 製品レポート 最新記事"):
+        text = f"題名\n\n{BODY}\n\n{label}\n・記事の一\n・記事の二\n"
+        assert headings(text) == ["題名", label]
+        assert boilerplate(text) == [label, "・記事の一", "・記事の二"]
+    assert headings(f"題名\n\n{BODY}\n\n■ストーリー\n{BODY}\n") == ["題名", "■ストーリー"]
+
+
+def test_numbered_lines_that_each_open_a_paragraph_are_section_headings() -> None:
+    text = f"題名\n\n{BODY}\n\n1.重さ\n{BODY}\n\n2.硬さ\n{BODY}\n"
+    assert headings(text) == ["題名", "1.重さ", "2.硬さ"]
+    # a run of numbered steps is a list, and one numbered line alone is too little evidence
+    steps = f"題名\n\n{BODY}\n\n1. 書き出す\n\n2. 見直す\n\n3. 繰り返す\n\n{BODY}\n"
+    assert headings(steps) == ["題名"]
+    single = f"題名\n\n{BODY}\n\n1. 書き出す\n\n{BODY}\n"
+    assert headings(single) == ["題名"]
+
+
+def test_numbered_lines_are_not_a_byline_block() -> None:
+    text = f"題名\n\n{BODY}\n\n2.対象のお客様\n一部のお客様\n\n{BODY}\n"
+    assert boilerplate(text) == []
+
+
+def test_profile_under_a_name_line_late_in_the_article_is_a_credit() -> None:
+    profile = "山田花子（料理研究家）\n大学卒業後、出版社を経て独立。著書に『台所の本』など。"
+    text = f"題名\n\n{BODY}\n\n{BODY}\n\n{profile}\n"
+    assert boilerplate(text) == ["山田花子（料理研究家）", "大学卒業後、出版社を経て独立。", "著書に『台所の本』など。"]
+    assert "山田花子（料理研究家）" not in headings(text)
+    # a short line over prose without a career summary is an ordinary section
+    section = f"題名\n\n{BODY}\n\n{BODY}\n\n今回の結論\n{BODY}\n"
+    assert boilerplate(section) == []
+
+
+def test_caption_cues() -> None:
+    for line in ("画面1　設定画面が表示される。", "写真一覧（12件）"):
+        assert boilerplate(f"題名\n\n{BODY}\n\n{line}\n\n{BODY}\n") == [line]
+    glued = f"題名\n\n{BODY}\n\n赤い帯のある車両\n（クリックで拡大）\n\n{BODY}\n"
+    assert boilerplate(glued) == ["赤い帯のある車両", "（クリックで拡大）"]
+    assert boilerplate(f"題名\n\n{BODY}\n\n画面の見方を覚えよう。\n\n{BODY}\n") == []
+
+
+def test_bracketed_note_with_a_particle_or_predicate_is_not_a_credit() -> None:
+    for line in ("（日本未入荷）", "（出力は合計で1.5Aです）"):
+        assert boilerplate(f"題名\n\n{BODY}\n\n{line}\n\n{BODY}\n") == []
+
+
+def test_writer_account_with_a_glued_column_name_is_a_byline() -> None:
+    line = "山田太郎＠yamada［コラム名］"
+    assert boilerplate(f"題名\n\n{BODY}\n\n{line}\n\n{BODY}\n") == [line]
+
+
+def test_marked_line_that_is_a_finished_sentence_is_a_list_entry_not_a_heading() -> None:
+    text = f"題名\n\n{BODY}\n\n●場所：部屋を暗くする。\n{BODY}\n"
+    assert headings(text) == ["題名"]
+
+
+def test_short_line_with_a_polite_predicate_before_a_remark_is_prose() -> None:
+    text = f"題名\n\n{BODY}\n\n録画中も撮影できます（赤枠をタップ）\n\n{BODY}\n\n腕立て（胸の運動）\n\n{BODY}\n"
+    assert headings(text) == ["題名", "腕立て（胸の運動）"]
