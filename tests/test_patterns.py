@@ -720,3 +720,22 @@ def test_a_change_of_subject_does_not_answer(nlp: Language) -> None:
     text = "彼女が自分を名前で呼ぶのは、甘えの表れなのだろうか？\nところで先日、駅前に新しいカフェができた。\n"
     data = analyse(nlp, text)
     assert patterns(data, "question_answer") == []
+
+
+def test_a_view_overturned_by_its_contrary_a_few_sentences_on(nlp: Language) -> None:
+    text = (
+        "営業部の健二さんは、その鋭い目つきから「怖い人」と思われがち。\n"
+        "本人も気にしているそうだ。\n"
+        "だが健二さんは第一印象とは裏腹に、後輩の相談に何時間でも付き合う世話好きだ。\n"
+    )
+    data = analyse(nlp, text)
+    assert ([index(data, "営業部")], [index(data, "第一印象")], "belief") in reversal_kinds(data)
+    # without a view set up before it, 〜とは反対に only compares
+    plain = "姉は朝型だ。\n妹は姉の習慣とは反対に、夜中に勉強する。\n"
+    assert patterns(analyse(nlp, plain), "reversal") == []
+
+
+def test_what_the_public_thinks_is_a_belief_setup(nlp: Language) -> None:
+    text = "副業は会社への裏切りだ、これが世間の感覚なのだ。\nしかし、副業を認める会社はここ数年で急に増えている。\n"
+    data = analyse(nlp, text)
+    assert ([index(data, "副業は会社")], [index(data, "副業を認める")], "belief") in reversal_kinds(data)
