@@ -22,6 +22,7 @@ worker is byte-identical to the one made in-process.
 from __future__ import annotations
 
 import contextlib
+import gc
 import multiprocessing as mp
 import os
 import queue
@@ -241,6 +242,9 @@ def _worker_main(conn: Connection, encode: Encoder, analyze: Analyzer) -> None:
     from jinmyaku_nlp.api import default_nlp
 
     default_nlp()
+    # The pipeline, its vocabulary and the modules live as long as this process: freezing them
+    # keeps every later full collection from walking them again (this process is ours alone).
+    gc.freeze()
     inbox: queue.SimpleQueue[Any] = queue.SimpleQueue()
     # A reader thread drains the pipe at all times: the parent may be sending the next batch
     # while this process sends a large result, and neither side may block the other.

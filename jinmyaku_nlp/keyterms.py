@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 import re
+from bisect import bisect_left, bisect_right
 from collections import Counter
 from collections.abc import Iterator, Sequence
 from functools import cache
@@ -86,15 +87,11 @@ def _overlapping(tok: DocTokens, sents: Sequence[dict[str, Any]]) -> Iterator[tu
     Sentences are in text order and do not overlap, so a token pointer only moves forward.
     """
     starts, ends = tok.start, tok.end
-    n = len(starts)
     lo = 0
     for s in sents:
-        while lo < n and ends[lo] <= s["start"]:
-            lo += 1
-        hi = lo
-        while hi < n and starts[hi] < s["end"]:
-            hi += 1
-        yield lo, hi
+        # token offsets ascend: a bisection from the pointer finds what stepping it would
+        lo = bisect_right(ends, s["start"], lo)
+        yield lo, bisect_left(starts, s["end"], lo)
 
 
 def sentence_noun_phrases(doc: Doc, sents: Sequence[dict[str, Any]]) -> Iterator[tuple[dict[str, Any], list[str]]]:
@@ -120,7 +117,10 @@ def sentence_content_words(doc: Doc, sents: Sequence[dict[str, Any]]) -> list[fr
     compares these sets with the title's to find sentences about what the article is about.
     """
     tok = doc_tokens(doc)
-    words = [_content_word(tag, lemma) for tag, lemma in zip(tok.tag, tok.lemma, strict=True)]
+    keys = list(zip(tok.tag, tok.lemma, strict=True))
+    words = list(map(_CONTENT_WORDS.get, keys))  # in C; only unseen (tag, lemma) pairs cost more
+    if None in words:
+        words = [w if w is not None else _content_word(*key) for w, key in zip(words, keys, strict=True)]
     return [frozenset(w for w in words[lo:hi] if w) for lo, hi in _overlapping(tok, sents)]
 
 

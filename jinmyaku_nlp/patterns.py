@@ -23,6 +23,7 @@ from jinmyaku_nlp.lexicon import (
     LEAD,
     TRAIL,
     CueRule,
+    candidate_rules,
     load_rules,
     load_wordlist,
     match_prepared,
@@ -1110,7 +1111,7 @@ class PatternFinder:
     def cues_for(self, sent: dict[str, Any]) -> dict[str, dict[str, Any]]:
         found: dict[str, dict[str, Any]] = {}
         prepared = prepare_sentence(sent["text"], sent["start"])
-        for rule in self.rules:
+        for rule in candidate_rules(self.rules, prepared):  # the rules that can match, in order
             if rule.label in found:
                 continue
             hit = match_prepared(rule, prepared)

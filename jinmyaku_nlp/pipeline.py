@@ -13,9 +13,11 @@ import weakref
 from bisect import bisect_right
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from operator import add
 from pathlib import Path
 from typing import Any, cast
 
+import numpy
 import spacy
 from spacy.attrs import IDX, LEMMA, ORTH, POS, SPACY, TAG
 from spacy.language import Language
@@ -83,6 +85,12 @@ _STRINGS_SIZE = 200_000
 _TABLES: weakref.WeakKeyDictionary[Doc, tuple[int, DocTokens]] = weakref.WeakKeyDictionary()
 
 
+#: tables the tokenizer made from what it already had, with the TAG, POS and LEMMA values it set:
+#: taken by :func:`doc_tokens` only if the Doc still holds exactly those values
+_OFFERED: weakref.WeakKeyDictionary[Doc, tuple[numpy.ndarray, DocTokens]] = weakref.WeakKeyDictionary()
+_CHECKED_ATTRS = [TAG, POS, LEMMA]
+
+
 def doc_tokens(doc: Doc) -> DocTokens:
     """The :class:`DocTokens` of ``doc``, built on first use and shared by the later components.
 
@@ -91,8 +99,26 @@ def doc_tokens(doc: Doc) -> DocTokens:
     cached = _TABLES.get(doc)
     if cached is not None and cached[0] == len(doc):
         return cached[1]
-    table = _read_tokens(doc)
+    table = _offered_tokens(doc) or _read_tokens(doc)
     _TABLES[doc] = (len(doc), table)
+    return table
+
+
+def offer_tokens(doc: Doc, table: DocTokens, values: numpy.ndarray) -> None:
+    """The tokenizer's own table of ``doc``; ``values`` are the TAG, POS and LEMMA columns it set."""
+    _OFFERED[doc] = (values, table)
+
+
+def _offered_tokens(doc: Doc) -> DocTokens | None:
+    """The tokenizer's table if the Doc's tokens are still the ones it made: same count and the
+    same TAG, POS and LEMMA values (a component in between may have changed them; ORTH, offsets
+    and spaces only change with the count). One array read instead of a string lookup per token."""
+    offered = _OFFERED.pop(doc, None)
+    if offered is None:
+        return None
+    values, table = offered
+    if len(table.orth) != len(doc) or not numpy.array_equal(doc.to_array(_CHECKED_ATTRS), values):
+        return None
     return table
 
 
@@ -118,12 +144,15 @@ def _token_at(tok: DocTokens, char: int) -> int:
 
 def _read_tokens(doc: Doc) -> DocTokens:
     orth_ids, lemma_ids, tag_ids, pos_ids, start, spacy_flags = doc.to_array(_TOKEN_ATTRS).T.tolist()
+    # map() over lists runs in C: the table costs a few list passes, not Python work per token
     orth = _names(doc, orth_ids)
-    lemma = [lm or t for lm, t in zip(_names(doc, lemma_ids), orth, strict=True)]
-    pos = [POS_NAMES[p] for p in pos_ids]  # as token.pos_ reads it
-    end = [i + len(t) for i, t in zip(start, orth, strict=True)]
-    space = [bool(f) for f in spacy_flags]
-    if any(space):
+    lemma = _names(doc, lemma_ids)
+    if "" in lemma:
+        lemma = [lm or t for lm, t in zip(lemma, orth, strict=True)]
+    pos = list(map(POS_NAMES.__getitem__, pos_ids))  # as token.pos_ reads it
+    end = list(map(add, start, map(len, orth)))
+    space = list(map(bool, spacy_flags))
+    if any(spacy_flags):
         text = "".join([t + " " if sp else t for t, sp in zip(orth, space, strict=True)])
     else:
         text = "".join(orth)

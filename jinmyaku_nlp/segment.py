@@ -321,15 +321,12 @@ def set_sentence_boundaries(doc: Doc, spans: list[tuple[int, int]]) -> None:
         doc.spans[SPANS_SENTENCES] = []
         return
     starts = token_index(doc)
-    group = []
-    first_tokens = set()
-    for s, e in spans:
-        t0 = int(np.searchsorted(starts, s, side="right")) - 1
-        t1 = int(np.searchsorted(starts, e, side="left"))
-        t0 = max(t0, 0)
-        t1 = max(t1, t0 + 1)
-        first_tokens.add(t0)
-        group.append(doc[t0:t1])
+    # all sentences in one searchsorted each way (a numpy call per sentence costs more)
+    bounds = np.array(spans, dtype=np.int64).reshape(-1, 2)
+    first = np.maximum(np.searchsorted(starts, bounds[:, 0], side="right") - 1, 0)
+    last = np.maximum(np.searchsorted(starts, bounds[:, 1], side="left"), first + 1)
+    group = [doc[t0:t1] for t0, t1 in zip(first.tolist(), last.tolist(), strict=True)]
+    first_tokens = set(first.tolist())
     first_tokens.add(0)
     flags = np.full((len(doc), 1), -1, dtype=np.int32)
     flags[sorted(first_tokens), 0] = 1

@@ -15,6 +15,7 @@ from __future__ import annotations
 import csv
 import re
 from collections.abc import Iterator
+from itertools import accumulate
 from typing import Any
 
 import numpy
@@ -26,6 +27,7 @@ from spacy.util import registry
 from spacy.vocab import Vocab
 
 from jinmyaku_nlp.errors import InputError, JinmyakuError
+from jinmyaku_nlp.pipeline import DocTokens, offer_tokens
 
 #: MeCab reads at most this many characters at a time; chunks end at a line break when possible.
 CHUNK_CHARS = 4096
@@ -56,7 +58,15 @@ def _make_tagger() -> Any:
         raise JinmyakuError(
             "jinmyaku_nlp needs fugashi and unidic-lite: pip install 'fugashi>=1.3' unidic-lite"
         ) from exc
-    return fugashi.Tagger()
+    # MeCab also writes each token as "surface<TAB>features" (the same features as a node's
+    # feature_raw): reading one string is cheaper than one Python node object per token.
+    # (fugashi splits the options shell-style, so MeCab's own escapes need a doubled backslash.)
+    return fugashi.Tagger(_OUTPUT_FORMAT)
+
+
+#: MeCab options: one "surface<TAB>feature string" line per token (known or unknown), then EOS
+_OUTPUT_FORMAT = r"--output-format-type= -F%m\\t%H\\n -U%m\\t%H\\n -E EOS\\n"
+_EOS = "EOS"
 
 
 def _split_features(raw: str) -> list[str]:
@@ -72,23 +82,35 @@ def _clean(value: str) -> str:
 #: per-token row for ``Doc.from_array``: TAG hash, POS id, MORPH hash, LEMMA hash (0 = the word itself)
 Row = tuple[int, int, int, int]
 _ATTRS = (TAG, POS, MORPH, LEMMA)
+#: row numbers of the two rows every table starts with
+_SPACE, _UNKNOWN = 0, 1
+#: the columns of a row the Doc's TAG, POS and LEMMA must still hold for the offered DocTokens
+_CHECKED_COLUMNS = [0, 1, 3]
 
 
 class FugashiTokenizer:
     """A spaCy tokenizer over fugashi's MeCab with unidic-lite; picklable (the Tagger is rebuilt).
 
-    Speed: each distinct MeCab feature string is parsed once into a row of spaCy hashes (cached),
-    the per-token loop only appends a word and a row, and the Doc is filled in one ``from_array``
-    call instead of letting ``Doc(tags=, morphs=, lemmas=)`` parse strings token by token.
+    Speed: each distinct MeCab feature string is parsed once into a row of spaCy hashes, kept in
+    a numpy table (the cache maps the string to its row number); the per-token loop only appends
+    a word and a row number, the Doc's array is one fancy index into the table, and the Doc is
+    filled in one ``from_array`` call instead of letting ``Doc(tags=, morphs=, lemmas=)`` parse
+    strings token by token.
     """
 
     def __init__(self, vocab: Vocab) -> None:
         self.vocab = vocab
         self._tagger = _make_tagger()
-        self._cache: dict[str, Row] = {}
         self._pos_cache: dict[str, str] = {}
-        self._space_row: Row = self._row(_SPACE_TAG, "SPACE", "", "")
-        self._unknown_row: Row = self._row(*_UNKNOWN_FEATURES)
+        self._cache: dict[str, int] = {}  # feature string -> row number in self._table
+        self._table = numpy.zeros((1024, len(_ATTRS)), dtype=numpy.uint64)
+        #: per row number, the strings the later stages read (DocTokens): tag, UD POS, lemma
+        self._tags: list[str] = []
+        self._pos: list[str] = []
+        self._lemmas: list[str] = []
+        self._table[_SPACE] = self._row(_SPACE_TAG, "SPACE", "", "")
+        self._table[_UNKNOWN] = self._row(*_UNKNOWN_FEATURES)
+        self._size = 2
 
     def __reduce__(self) -> tuple[Any, ...]:
         return (FugashiTokenizer, (self.vocab,))
@@ -112,32 +134,89 @@ class FugashiTokenizer:
                 "the text contains lone surrogate code points (a broken UTF-16 decode?); "
                 "repair it first, e.g. text.encode('utf-8', 'replace').decode('utf-8')"
             )
+        if len(self._cache) >= _FEATURE_CACHE_MAX:  # between Docs: no row number in use
+            self._cache.clear()
+            self._size = 2
+            del self._tags[2:], self._pos[2:], self._lemmas[2:]
         words: list[str] = []
-        rows: list[Row] = []
+        rows: list[int] = []
         for chunk_start, chunk_end in _chunks(text):
             self._tag_chunk(text[chunk_start:chunk_end], words, rows)
         if "".join(words) != text:  # an invariant, not input validation: it would be our bug
             raise JinmyakuError("internal error: the tokenizer did not reproduce its input text")
         doc = Doc(self.vocab, words=words, spaces=[False] * len(words))
         if words:
-            add = self.vocab.strings.add
+            array = self._table[numpy.array(rows, dtype=numpy.intp)]
             # Rows with lemma 0 take the word itself (whitespace, unknown words without a lemma).
-            table = [row if row[3] else (row[0], row[1], row[2], add(w)) for w, row in zip(words, rows, strict=True)]
+            own = numpy.flatnonzero(array[:, 3] == 0).tolist()
+            if own:
+                add = self.vocab.strings.add
+                array[own, 3] = [add(words[k]) for k in own]
             # MORPH costs most here (spaCy re-adds each token's analysis), still ~3x less than
             # Doc(morphs=...) parsing strings per token.
-            doc.from_array(_ATTRS, numpy.array(table, dtype="uint64"))
+            doc.from_array(_ATTRS, array)
+            offer_tokens(doc, self._doc_tokens(text, words, rows), array[:, _CHECKED_COLUMNS])
         return doc
+
+    def _doc_tokens(self, text: str, words: list[str], rows: list[int]) -> DocTokens:
+        """The later stages' token table, from the words and rows at hand (no string lookups)."""
+        tag = list(map(self._tags.__getitem__, rows))
+        pos = list(map(self._pos.__getitem__, rows))
+        lemma = list(map(self._lemmas.__getitem__, rows))
+        if "" in lemma:  # no lemma: the word is its own (as the Doc's LEMMA says)
+            lemma = [lm or w for lm, w in zip(lemma, words, strict=True)]
+        end = list(accumulate(map(len, words)))
+        start = [0, *end[:-1]]
+        return DocTokens(words, lemma, tag, pos, start, end, [False] * len(words), text)
 
     def tokens(self, text: str) -> Iterator[tuple[str, tuple[str, str, str, str]]]:
         """``(word, (tag, pos, morph, lemma))`` for every token, whitespace included, in order."""
         for t in self(text):
             yield t.text, (t.tag_, t.pos_, str(t.morph), t.lemma_)
 
-    def _tag_chunk(self, chunk: str, words: list[str], rows: list[Row]) -> None:
-        """Append the words and rows of one chunk; every character of ``chunk`` lands in a word."""
+    def _tag_chunk(self, chunk: str, words: list[str], rows: list[int]) -> None:
+        """Append the words and row numbers of one chunk; every character of ``chunk`` lands in a word."""
         fed = _feedable(chunk)
+        lines = self._tagger.parse(fed).split("\n")
+        if lines.pop() == _EOS and self._tag_lines(chunk, fed, lines, words, rows):
+            return
+        self._tag_nodes(chunk, fed, words, rows)
+
+    def _tag_lines(self, chunk: str, fed: str, lines: list[str], words: list[str], rows: list[int]) -> bool:
+        """:meth:`_tag_chunk` from MeCab's text output; False (nothing appended) if a line is not
+        one token (a surface holding a tab or a line break), so the node path takes the chunk."""
         cache = self._cache
-        space_row = self._space_row
+        first = len(words)
+        cursor = 0
+        for line in lines:
+            surface, tab, raw = line.partition("\t")
+            if not tab or "\t" in raw:
+                del words[first:], rows[first:]
+                return False
+            if not surface:
+                continue
+            if fed.startswith(surface, cursor):
+                found = cursor
+            else:
+                found = fed.find(surface, cursor)
+                if found < 0:  # MeCab changed the text (should not happen): keep the rest as gap
+                    break
+                self._gap(chunk[cursor:found], words, rows)
+            cursor = found + len(surface)
+            word = chunk[found:cursor] if fed is not chunk else surface
+            words.append(word)
+            if word.isspace():
+                rows.append(_SPACE)
+                continue
+            row = cache.get(raw)
+            rows.append(row if row is not None else self._features(raw))
+        if cursor < len(chunk):
+            self._gap(chunk[cursor:], words, rows)
+        return True
+
+    def _tag_nodes(self, chunk: str, fed: str, words: list[str], rows: list[int]) -> None:
+        """:meth:`_tag_chunk` from MeCab's nodes."""
+        cache = self._cache
         cursor = 0
         for node in self._tagger(fed):
             surface = node.surface
@@ -154,7 +233,7 @@ class FugashiTokenizer:
             word = chunk[found:cursor] if fed is not chunk else surface
             words.append(word)
             if word.isspace():
-                rows.append(space_row)
+                rows.append(_SPACE)
                 continue
             raw = node.feature_raw
             row = cache.get(raw)
@@ -162,13 +241,16 @@ class FugashiTokenizer:
         if cursor < len(chunk):
             self._gap(chunk[cursor:], words, rows)
 
-    def _gap(self, gap: str, words: list[str], rows: list[Row]) -> None:
+    def _gap(self, gap: str, words: list[str], rows: list[int]) -> None:
         for word, is_space in _gap_tokens(gap):
             words.append(word)
-            rows.append(self._space_row if is_space else self._unknown_row)
+            rows.append(_SPACE if is_space else _UNKNOWN)
 
     def _row(self, tag: str, upos: str, morph: str, lemma: str) -> Row:
         # Cached rows outlive a Doc: their strings must survive spaCy's memory zones.
+        self._tags.append(tag)
+        self._pos.append(upos)
+        self._lemmas.append(lemma)
         strings = self.vocab.strings
         return (
             strings.add(tag, allow_transient=False),
@@ -177,7 +259,8 @@ class FugashiTokenizer:
             strings.add(lemma, allow_transient=False) if lemma else 0,
         )
 
-    def _features(self, raw: str) -> Row:
+    def _features(self, raw: str) -> int:
+        """The row number of a feature string MeCab gave, its row parsed and added to the table."""
         f = _split_features(raw)
         if len(f) < 6:
             f = f + ["*"] * (6 - len(f))
@@ -196,11 +279,14 @@ class FugashiTokenizer:
             feats.append(f"Reading={_morph_value(f[17])}")
         if len(f) > 10 and _clean(f[10]):
             feats.append(f"Base={_morph_value(f[10])}")
-        value = self._row(tag, upos, "|".join(feats), lemma)
-        if len(self._cache) >= _FEATURE_CACHE_MAX:
-            self._cache.clear()
-        self._cache[raw] = value
-        return value
+        row = self._row(tag, upos, "|".join(feats), lemma)
+        number = self._size
+        if number == len(self._table):
+            self._table = numpy.concatenate([self._table, numpy.zeros_like(self._table)])
+        self._table[number] = row
+        self._size = number + 1
+        self._cache[raw] = number
+        return number
 
 
 def _morph_value(value: str) -> str:

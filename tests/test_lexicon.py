@@ -2,13 +2,24 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
 
 from jinmyaku_nlp.acts import ACT_LABELS
 from jinmyaku_nlp.errors import LexiconError
-from jinmyaku_nlp.lexicon import load_rules, match_prepared, match_rule, parse_rules, prepare_sentence
+from jinmyaku_nlp.lexicon import (
+    candidate_rules,
+    is_anchored,
+    load_rules,
+    match_prepared,
+    match_rule,
+    parse_rules,
+    prepare_sentence,
+    rule_needs,
+)
+from jinmyaku_nlp.patterns import CUE_LABELS
 
 GOOD = '{"rule": "u.cta", "label": "call_to_action", "regex": "てね$", "where": "end"}'
 
@@ -108,3 +119,62 @@ def test_prepared_sentence_matches_like_match_rule(text: str) -> None:
     sent = prepare_sentence(text, 7)
     for rule in rules:
         assert match_prepared(rule, sent) == match_rule(rule, text, 7), rule.rule
+
+
+# --- candidate rules (the character prefilter) ------------------------------------------------
+
+#: sentences of every kind of the bundled corpus plus awkward ones
+_CORPUS = Path(__file__).resolve().parents[1] / "corpus"
+
+
+def _sample_sentences() -> list[str]:
+    texts = [p.read_text(encoding="utf-8") for p in sorted(_CORPUS.glob("livedoor/*/*-*.txt"))[:8]]
+    sents = [s for t in texts for line in t.splitlines() for s in line.split("。") if s.strip()]
+    return [*sents, "", "\u3000", "あなたはそうすべきだ。", "ABC abc", "必要があります。", "確かにそうですが、"]
+
+
+@pytest.mark.parametrize(("name", "labels"), [("acts", ACT_LABELS), ("patterns", CUE_LABELS)])
+def test_candidate_rules_keep_every_rule_that_matches(name: str, labels: tuple[str, ...]) -> None:
+    """A rule the prefilter leaves out never matches, so running the candidates in order gives
+    the same first match per label as running the whole table."""
+    rules = load_rules(name, labels)
+    for text in _sample_sentences():
+        sent = prepare_sentence(text, 3)
+        candidates = candidate_rules(rules, sent)
+        assert [r for r in rules if r in candidates] == list(candidates)  # table order kept
+        matching = [r.rule for r in rules if match_prepared(r, sent) is not None]
+        assert matching == [r.rule for r in candidates if match_prepared(r, sent) is not None], text
+
+
+def test_candidate_rules_follow_a_changed_list() -> None:
+    rules = load_rules("acts", ACT_LABELS)
+    sent = prepare_sentence("まとめて読む", 0)
+    assert not any(r.rule == "u.cta" for r in candidate_rules(rules, sent))
+    rules.extend(parse_rules(['{"rule": "u.any", "label": "summary", "regex": "読む"}'], path="t", labels=ACT_LABELS))
+    assert [r.rule for r in candidate_rules(rules, sent)][-1] == "u.any"
+
+
+@pytest.mark.parametrize(
+    ("regex", "needs"),
+    [
+        ("(?:た|ない)(?:ほう|方)が", {"が", "ほ方", "たな"}),
+        ("べき(?:です|だ)?$", {"べ", "き"}),
+        ("x*", set()),  # may match nothing
+        ("[^。]+", set()),  # a negated class needs nothing known
+        ("(?i)abc", set()),  # case-insensitive: not filtered
+        ("(?:a|.)b", {"b"}),  # one branch needs nothing known: the branch is dropped
+    ],
+)
+def test_rule_needs(regex: str, needs: set[str]) -> None:
+    assert {"".join(sorted(s)) for s in rule_needs(re.compile(regex))} >= {"".join(sorted(n)) for n in needs}
+    if not needs:
+        assert rule_needs(re.compile(regex)) == ()
+
+
+@pytest.mark.parametrize(
+    ("regex", "anchored"),
+    [("^a", True), (r"\Aa", True), ("^a|^b", True), ("(?:^a|^b)c", True), ("^a|b", False), ("a", False)],
+)
+def test_is_anchored(regex: str, anchored: bool) -> None:
+    assert is_anchored(re.compile(regex)) is anchored
+    assert not is_anchored(re.compile(regex, re.MULTILINE))

@@ -75,3 +75,33 @@ def test_pipe_with_two_processes() -> None:
     single = [d._.jinmyaku.to_json() for d in nlp.pipe(texts)]
     double = [d._.jinmyaku.to_json() for d in nlp.pipe(texts, n_process=2, batch_size=2)]
     assert double == single
+
+
+@pytest.mark.parametrize("text", [*AWKWARD, "EOS", "EOS\nEOS\t", "a\tb\nc", "ＥＯＳ。"], ids=range(len(AWKWARD) + 4))
+def test_text_output_and_nodes_agree(nlp: Language, text: str) -> None:
+    """MeCab's text output (the fast path) gives the words and rows its nodes give."""
+    from jinmyaku_nlp.tokenizer import _chunks, _feedable
+
+    tok = nlp.tokenizer
+    for start, end in _chunks(text):
+        chunk = text[start:end]
+        fed = _feedable(chunk)
+        lines = tok._tagger.parse(fed).split("\n")
+        by_text: tuple[list[str], list[int]] = ([], [])
+        by_nodes: tuple[list[str], list[int]] = ([], [])
+        assert lines.pop() == "EOS"
+        assert tok._tag_lines(chunk, fed, lines, *by_text)
+        tok._tag_nodes(chunk, fed, *by_nodes)
+        assert by_text == by_nodes
+
+
+def test_tokenizer_table_is_what_the_doc_says(nlp: Language) -> None:
+    """The token table the tokenizer hands to the later stages equals a fresh read of the Doc, and
+    a component that changes a token's lemma in between is seen."""
+    from jinmyaku_nlp.pipeline import _read_tokens, doc_tokens
+
+    for text in AWKWARD[:10]:
+        assert doc_tokens(nlp.make_doc(text)) == _read_tokens(nlp.make_doc(text))
+    doc = nlp.make_doc("走れ。走る。")
+    doc[0].lemma_ = "駆ける"
+    assert doc_tokens(doc).lemma[0] == "駆ける"
