@@ -600,6 +600,9 @@ class ActTagger:
             out.append(_cue(text, start, final, f"acts.cta.{mood}_mood", "call_to_action"))
         elif _is_elliptical_request(text, tail) and not s["heading"]:
             out.append(_cue(text, start, final, "acts.cta.elliptical_request", "call_to_action"))
+        maxim = quoted_imperative(morphs)
+        if maxim is not None and mood not in ("imperative", "volitional"):
+            out.append(_cue(text, start, maxim, "acts.cta.quoted_maxim", "call_to_action"))
         term = quoted_term_gloss(morphs)
         if term is not None:
             out.append(_cue(text, start, term, "acts.definition.quoted_term_gloss", "definition"))
@@ -635,6 +638,56 @@ def quoted_term_gloss(morphs: Sequence[Morph]) -> str | None:
         return None
     gloss = "".join(m.text for m in tail[close + 2 :])
     return "".join(m.text for m in morphs[: close + 2]) if len(gloss) >= 8 else None
+
+
+#: what may follow a quoted command for the author to adopt it as advice: 「…従え」でしょ！,
+#: 「…培え」というのです, 「…せよ」ということだ (not 「…帰れ」と言われた: that reports it)
+_ADOPTION_TAILS = frozenset(
+    {
+        "でしょ",
+        "でしょう",
+        "だろう",
+        "です",
+        "だ",
+        "である",
+        "なのです",
+        "なんです",
+        "ですよ",
+        "だよ",
+        "ですね",
+        "だね",
+        "というのです",
+        "というのだ",
+        "というのである",
+        "ということです",
+        "ということだ",
+        "ということである",
+        "というわけです",
+        "というわけだ",
+    }
+)
+
+
+def quoted_imperative(morphs: Sequence[Morph]) -> str | None:
+    """The quoted command of 「郷に入れば郷に従え」でしょ！ — a maxim in the imperative that the author
+    states as their own advice — or None.
+
+    The quote must close on a verb in the imperative (命令形, optionally with よ／ね), and all that
+    follows it must be a copula or 〜というのです that asserts it.
+    """
+    tail = content_tail(morphs)
+    close = next((k for k in range(len(tail) - 1, 0, -1) if tail[k].tag.startswith("補助記号-括弧閉")), None)
+    if close is None or close + 1 >= len(tail) or close < 2:
+        return None
+    if "".join(m.text for m in tail[close + 1 :]) not in _ADOPTION_TAILS:
+        return None
+    verb = tail[close - 1]
+    if verb.tag.startswith("助詞-終助詞") and close >= 3:
+        verb = tail[close - 2]
+    if not verb.form.startswith("命令形") or not verb.tag.startswith(("動詞", "助動詞")):
+        return None
+    opened = max((k for k in range(close) if tail[k].tag.startswith("補助記号-括弧開")), default=None)
+    return None if opened is None else "".join(m.text for m in tail[opened : close + 1])
 
 
 def _ends_in_noun_copula(tail: Sequence[Morph]) -> bool:

@@ -623,3 +623,27 @@ def test_acts_bars_on_dev_gold() -> None:
     for act in ("question", "rhetorical_question", "call_to_action", "definition", "generalization", "summary"):
         assert scores[act]["f1"] >= 0.70, (act, scores[act])
     assert report["per_article"]["seed-jinmyaku-article"]["acts"]["micro"]["f1"] >= 0.90
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "迷ったときは「急がば回れ」でしょう。",  # a quoted maxim in the imperative, adopted
+        "先輩の教えは「考える前にまず動け」ということです。",
+        "要は「自分の頭で考えろよ」というのです。",  # よ after the imperative
+    ],
+)
+def test_adopted_quoted_command_is_a_call_to_action(nlp: Language, text: str) -> None:
+    assert "call_to_action" in acts(nlp, text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "上司に「早く帰れ」と言われた。",  # reported: someone told someone
+        "「急がば回れ」という言葉の意味を調べた。",  # the quote is only mentioned
+        "座右の銘は「石の上にも三年」です。",  # a quoted saying, but no command in it
+    ],
+)
+def test_quoted_command_reported_or_mentioned_is_not_advice(nlp: Language, text: str) -> None:
+    assert "call_to_action" not in acts(nlp, text)
