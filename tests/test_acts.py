@@ -629,7 +629,7 @@ def test_acts_bars_on_dev_gold() -> None:
     "text",
     [
         "迷ったときは「急がば回れ」でしょう。",  # a quoted maxim in the imperative, adopted
-        "先輩の教えは「考える前にまず動け」ということです。",
+        "先輩の教えは「考える前にまず行動しろ」ということです。",
         "要は「自分の頭で考えろよ」というのです。",  # よ after the imperative
     ],
 )
