@@ -381,7 +381,7 @@ class _Pool:
             if worker is None:
                 continue
             if ready is worker.conn:
-                self._receive(worker, pending, done)
+                self._receive(worker, pending, done, drain=False)
             elif not worker.proc.is_alive():
                 self._receive(worker, pending, done)  # answers sent before dying still count
                 self._replace(worker, pending, done, WorkerCrashed, self._crash_message(worker))
@@ -393,19 +393,24 @@ class _Pool:
                 return w
         return None
 
-    def _receive(self, w: _Worker, pending: deque[tuple[int, Task]], done: dict[int, Result]) -> None:
+    def _receive(
+        self, w: _Worker, pending: deque[tuple[int, Task]], done: dict[int, Result], drain: bool = True
+    ) -> None:
+        """Take what ``w`` has sent: everything (``drain``), or the one message ``wait`` saw ready
+        (each ``poll`` builds a selector; the next ``wait`` finds any message still queued)."""
         with contextlib.suppress(EOFError, OSError):
-            while w.conn.poll():
+            while not drain or w.conn.poll():
                 msg = w.conn.recv()
                 now = time.monotonic()
                 if isinstance(msg, tuple) and msg and msg[0] == "ready":
                     w.ready = True
                     self.start_failures = 0
-                    w.head_since = now if w.queue else None
-                    continue
-                seq, _ = w.queue.popleft()
-                done[seq] = msg
+                else:
+                    seq, _ = w.queue.popleft()
+                    done[seq] = msg
                 w.head_since = now if w.queue else None
+                if not drain:
+                    return
 
     def _next_deadline(self) -> float | None:
         if self.timeout is None:

@@ -29,7 +29,7 @@ from spacy.tokens import Doc
 
 from jinmyaku_nlp.keyterms import sentence_content_words
 from jinmyaku_nlp.lexicon import TRAIL, load_wordlist
-from jinmyaku_nlp.pipeline import SPANS_CLAIMS, state
+from jinmyaku_nlp.pipeline import SPANS_CLAIMS, doc_tokens, state
 
 #: points each signal adds to a candidate's score
 SIGNALS: dict[str, float] = {
@@ -357,7 +357,12 @@ class ClaimRanker:
         data = state(doc, self.name)
         words = sentence_content_words(doc, data["sentences"])
         claims = rank_claims(
-            data["sentences"], data["patterns"], data["key_terms"], self.limit, words=words, text=doc.text
+            data["sentences"],
+            data["patterns"],
+            data["key_terms"],
+            self.limit,
+            words=words,
+            text=doc_tokens(doc).text,  # doc.text would join every token again
         )
         data["claims"] = claims
         spans = []

@@ -13,8 +13,10 @@ import re._constants as c  # the parse tree of a regex (rule_needs); read-only u
 import re._parser as sre_parse
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, reduce
 from importlib import resources
+from itertools import pairwise
+from operator import or_
 from pathlib import Path
 from typing import Any
 
@@ -224,8 +226,8 @@ def _char_cost(ch: str) -> int:
     return 1  # kanji, katakana, Latin: each in few sentences
 
 
-def _set_cost(chars: frozenset[str]) -> int:
-    return sum(map(_char_cost, chars))
+def _set_cost(keys: frozenset[str]) -> int:
+    return sum(_char_cost(k) if len(k) == 1 else _pair_cost(k) for k in keys)
 
 
 def _in_chars(items: list[tuple[Any, Any]]) -> frozenset[str] | None:
@@ -276,14 +278,83 @@ def _needs(seq: Any) -> list[frozenset[str]]:
     return out
 
 
+def _pairs(seq: Any) -> list[frozenset[str]]:
+    """Like :func:`_needs`, with two-character strings: every match of ``seq`` holds one pair of
+    each set. A run of literal characters needs each of its pairs (the rarest is kept); a branch
+    needs one pair of one of its alternatives."""
+    out: list[frozenset[str]] = []
+    run: list[str] = []  # literal characters in a row
+    for op, av in [*seq, (None, None)]:  # the sentinel closes the last run
+        if op is c.LITERAL:
+            run.append(chr(av))
+            continue
+        if len(run) >= 2:
+            out.append(frozenset([min(map(str.__add__, run, run[1:]), key=lambda p: (_pair_cost(p), p))]))
+        run = []
+        if op is c.SUBPATTERN:
+            _group, add_flags, _del_flags, sub = av
+            if not add_flags & re.IGNORECASE:
+                out.extend(_pairs(sub))
+        elif op is c.ATOMIC_GROUP:
+            out.extend(_pairs(av))
+        elif op in (c.MAX_REPEAT, c.MIN_REPEAT, getattr(c, "POSSESSIVE_REPEAT", None)):
+            if av[0] >= 1:
+                out.extend(_pairs(av[2]))
+        elif op is c.BRANCH:
+            union: set[str] = set()
+            for branch in av[1]:
+                sets = _pairs(branch)
+                if not sets:  # this alternative needs no pair we know of: neither does the branch
+                    break
+                union |= min(sets, key=_set_cost)
+            else:
+                out.append(frozenset(union))
+    return out
+
+
+def _pair_cost(pair: str) -> int:
+    return _char_cost(pair[0]) + _char_cost(pair[1])
+
+
+def rule_keys(regex: re.Pattern[str]) -> tuple[frozenset[str], ...]:
+    """What :class:`RuleIndex` filters ``regex`` by: sets of characters and of two-character
+    strings, every match holding one element of each. A pair is rarer than either of its
+    characters (``いつ`` against ``い``), so pair sets come first (the first set is indexed)."""
+    tree = _parsed(regex)
+    chars = _char_needs(tree)
+    if not chars:  # case-insensitive, unparsable, or may match without a known character
+        return ()
+    try:
+        found = _pairs(tree)
+    except Exception:  # a parse tree of a shape the walk does not know: keep the character sets
+        found = []
+    pairs = sorted(set(found), key=lambda s: (_set_cost(s), sorted(s)))
+    return (*pairs, *chars)[:_MAX_NEEDS]
+
+
 def rule_needs(regex: re.Pattern[str]) -> tuple[frozenset[str], ...]:
     """The character sets every match of ``regex`` holds one character of, cheapest first
     (empty: the rule is always searched). Case-insensitive or unparsable regexes need nothing."""
+    return _char_needs(_parsed(regex))
+
+
+def _parsed(regex: re.Pattern[str]) -> Any:
+    """The parse tree of ``regex`` (parsed once for both kinds of needs: parsing ~100 rules is
+    part of every worker's start), or None: case-insensitive, or the parser cannot read it."""
     if regex.flags & re.IGNORECASE:
+        return None
+    try:
+        return sre_parse.parse(regex.pattern, regex.flags)
+    except Exception:  # the regex module's private parser changed: filter nothing, stay correct
+        return None
+
+
+def _char_needs(tree: Any) -> tuple[frozenset[str], ...]:
+    if tree is None:
         return ()
     try:
-        sets = _needs(sre_parse.parse(regex.pattern, regex.flags))
-    except Exception:  # the regex module's private parser changed: filter nothing, stay correct
+        sets = _needs(tree)
+    except Exception:  # a parse tree of a shape the walk does not know: filter nothing
         return ()
     unique = sorted(set(sets), key=lambda s: (_set_cost(s), sorted(s)))
     return tuple(unique[:_MAX_NEEDS])
@@ -315,7 +386,7 @@ def _anchored(seq: list[Any]) -> bool:
 
 
 class RuleIndex:
-    """The rules of one table, indexed by the characters they need (see :func:`rule_needs`)."""
+    """The rules of one table, indexed by the characters and pairs they need (:func:`rule_keys`)."""
 
     def __init__(self, rules: Sequence[CueRule]) -> None:
         self.rules = tuple(rules)
@@ -323,7 +394,7 @@ class RuleIndex:
         self._by_char: dict[str, int] = {}
         self._more: list[tuple[frozenset[str], ...]] = []  # each rule's other needs
         for i, rule in enumerate(self.rules):
-            needs = rule_needs(rule.regex)
+            needs = rule_keys(rule.regex)
             self._more.append(needs[1:])
             if not needs:
                 self._always |= 1 << i
@@ -331,23 +402,25 @@ class RuleIndex:
             for ch in needs[0]:
                 self._by_char[ch] = self._by_char.get(ch, 0) | 1 << i
         self._keys = frozenset(self._by_char)
-        # the rule numbers of each byte value of the mask: bits to rules without a bit loop
+        # the rule numbers of each byte value of the mask: bits to rules without a bit loop (filled
+        # on first use: building all 256 per byte up front cost ~20 ms of every worker's start)
         self._bytes = (len(self.rules) + 7) // 8
-        self._byte_rules = [
-            [tuple(8 * k + b for b in range(8) if value >> b & 1) for value in range(256)] for k in range(self._bytes)
-        ]
+        self._byte_rules: list[list[tuple[int, ...] | None]] = [[None] * 256 for _ in range(self._bytes)]
 
     def candidates(self, chars: set[str] | frozenset[str]) -> list[CueRule]:
-        """The rules that can match in a text made of ``chars`` (or in any part of it), in order."""
-        mask = self._always
-        for bits in map(self._by_char.__getitem__, self._keys.intersection(chars)):  # set ops run in C
-            mask |= bits
+        """The rules that can match in a text whose characters and pairs of adjacent characters
+        are ``chars`` (:func:`text_keys`; or in any part of that text), in order."""
+        # set ops and the or-reduction run in C
+        mask = reduce(or_, map(self._by_char.__getitem__, self._keys.intersection(chars)), self._always)
         out = []
         rules, more, byte_rules = self.rules, self._more, self._byte_rules
         for k, value in enumerate(mask.to_bytes(self._bytes, "little")):
             if not value:
                 continue
-            for i in byte_rules[k][value]:
+            numbers = byte_rules[k][value]
+            if numbers is None:
+                numbers = byte_rules[k][value] = tuple(8 * k + b for b in range(8) if value >> b & 1)
+            for i in numbers:
                 for need in more[i]:
                     if chars.isdisjoint(need):
                         break
@@ -368,18 +441,21 @@ def candidate_rules(rules: Sequence[CueRule], sent: SentenceText) -> Sequence[Cu
         if len(_INDEXES) > 64:  # lists of components long gone
             _INDEXES.clear()
         index = _INDEXES[id(rules)] = RuleIndex(rules)
-    return index.candidates(_chars(sent.text))
+    return index.candidates(text_keys(sent.text))
 
 
-#: the characters of recent sentences: the acts and the patterns stage search the same ones
-_CHARS: dict[str, frozenset[str]] = {}
-_CHARS_SIZE = 1024
+#: the keys of recent sentences: the acts and the patterns stage search the same ones (256 holds
+#: the sentences of almost every article; each set holds ~2 keys a character, so more costs memory)
+_KEYS: dict[str, frozenset[str]] = {}
+_KEYS_SIZE = 256
 
 
-def _chars(text: str) -> frozenset[str]:
-    chars = _CHARS.get(text)
-    if chars is None:
-        if len(_CHARS) >= _CHARS_SIZE:
-            _CHARS.clear()
-        chars = _CHARS[text] = frozenset(text)
-    return chars
+def text_keys(text: str) -> frozenset[str]:
+    """The characters of ``text`` and its pairs of adjacent characters (what rules are filtered by)."""
+    keys = _KEYS.get(text)
+    if keys is None:
+        if len(_KEYS) >= _KEYS_SIZE:
+            _KEYS.clear()
+        # (a comprehension adds the pairs faster than map(str.__add__, ...), a slot-wrapper call each)
+        keys = _KEYS[text] = frozenset(text).union([a + b for a, b in pairwise(text)])
+    return keys

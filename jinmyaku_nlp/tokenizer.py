@@ -12,8 +12,10 @@ proportion to its length and NUL bytes (which end a C string) never truncate the
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import re
+from bisect import bisect_right
 from collections.abc import Iterator
 from itertools import accumulate
 from typing import Any
@@ -35,6 +37,10 @@ _FEATURE_CACHE_MAX = 100_000  # ~20 MB at most: memory stays flat over a corpus
 _UNKNOWN_FEATURES = ("", "X", "", "")  # tag, pos, morph, lemma (= the word) for text MeCab cannot place
 _SPACE_TAG = "空白"
 _SURROGATE = re.compile("[\ud800-\udfff]")
+#: the blanks MeCab skips between words (it returns other whitespace, U+3000 or CR, as words)
+_SKIPPED = re.compile("[ \t\n]+")
+#: whitespace MeCab may return as a word of its own
+_BLANK = re.compile(r"[^\S \t\n]")
 
 
 def _ud_pos(tag: str) -> str:
@@ -177,10 +183,64 @@ class FugashiTokenizer:
     def _tag_chunk(self, chunk: str, words: list[str], rows: list[int]) -> None:
         """Append the words and row numbers of one chunk; every character of ``chunk`` lands in a word."""
         fed = _feedable(chunk)
-        lines = self._tagger.parse(fed).split("\n")
+        out = self._tagger.parse(fed)
+        if fed is chunk and self._tag_bulk(chunk, out, words, rows):
+            return
+        lines = out.split("\n")
         if lines.pop() == _EOS and self._tag_lines(chunk, fed, lines, words, rows):
             return
         self._tag_nodes(chunk, fed, words, rows)
+
+    def _tag_bulk(self, chunk: str, out: str, words: list[str], rows: list[int]) -> bool:
+        """:meth:`_tag_lines` without a Python step per token, for the usual chunk: MeCab's surfaces,
+        joined, are the chunk without its runs of skipped blanks (``[ \\t\\n]``), and each run
+        falls between two surfaces. Those runs are then exactly the gaps :meth:`_tag_lines` would
+        find, so the words and rows are the same; anything else returns False (nothing appended)."""
+        parts = out.replace("\t", "\n").split("\n")
+        if len(parts) % 2 == 0 or parts[-1] != _EOS:
+            return False
+        surfaces = parts[0:-1:2]
+        joined = _SKIPPED.sub("", chunk)
+        if "".join(surfaces) != joined or "" in surfaces:
+            return False
+        found: list[int | None] = list(map(self._cache.get, parts[1:-1:2]))
+        ends = list(accumulate(map(len, surfaces)))
+        for m in _BLANK.finditer(joined):  # whitespace words (U+3000, CR...) take the space row
+            k = bisect_right(ends, m.start())
+            if surfaces[k].isspace():
+                found[k] = _SPACE
+        k = 0
+        with contextlib.suppress(ValueError):  # index() raises once no feature string is new
+            while True:
+                k = found.index(None, k)
+                raw = parts[2 * k + 1]
+                row = self._cache.get(raw)  # new in this chunk, but maybe met a few words ago
+                found[k] = row if row is not None else self._features(raw)
+        return self._splice(chunk, surfaces, found, ends, words, rows)
+
+    def _splice(
+        self, chunk: str, surfaces: list[str], found: list[Any], ends: list[int], words: list[str], rows: list[int]
+    ) -> bool:
+        """Append ``surfaces`` and their rows with each skipped run of ``chunk`` as a space word
+        between them; False (nothing appended) if a run would fall inside a surface."""
+        first = len(words)
+        done = 0  # surfaces appended so far
+        skipped = 0  # characters of the chunk in runs so far
+        for m in _SKIPPED.finditer(chunk):
+            at = m.start() - skipped  # the run's offset in the joined surfaces
+            k = bisect_right(ends, at)  # the surfaces that end by the run
+            if at and (not k or ends[k - 1] != at):
+                del words[first:], rows[first:]
+                return False
+            words.extend(surfaces[done:k])
+            rows.extend(found[done:k])
+            words.append(m.group())
+            rows.append(_SPACE)
+            done = k
+            skipped += m.end() - m.start()
+        words.extend(surfaces[done:])
+        rows.extend(found[done:])
+        return True
 
     def _tag_lines(self, chunk: str, fed: str, lines: list[str], words: list[str], rows: list[int]) -> bool:
         """:meth:`_tag_chunk` from MeCab's text output; False (nothing appended) if a line is not
@@ -246,7 +306,7 @@ class FugashiTokenizer:
             words.append(word)
             rows.append(_SPACE if is_space else _UNKNOWN)
 
-    def _row(self, tag: str, upos: str, morph: str, lemma: str) -> Row:
+    def _row(self, tag: str, upos: str, morph: str | dict[str, str], lemma: str) -> Row:
         # Cached rows outlive a Doc: their strings must survive spaCy's memory zones.
         self._tags.append(tag)
         self._pos.append(upos)
@@ -272,14 +332,16 @@ class FugashiTokenizer:
         lemma = _clean(f[7]) if len(f) > 7 else ""
         if "-" in lemma[1:]:  # UniDic writes loanword lemmas as カー-car
             lemma = lemma.split("-", 1)[0]
-        feats = []
+        # The analysis as the field -> value dict spaCy would parse "Inflection=...|Reading=...|Base=..."
+        # into (values hold no "," "|" "=": _morph_value), so the key is the same and the parse is saved.
+        feats: dict[str, str] = {}
         if ctype or cform:
-            feats.append(f"Inflection={_morph_value(ctype)};{_morph_value(cform)}")
+            feats["Inflection"] = f"{_morph_value(ctype)};{_morph_value(cform)}"
         if len(f) > 17 and _clean(f[17]):
-            feats.append(f"Reading={_morph_value(f[17])}")
+            feats["Reading"] = _morph_value(f[17])
         if len(f) > 10 and _clean(f[10]):
-            feats.append(f"Base={_morph_value(f[10])}")
-        row = self._row(tag, upos, "|".join(feats), lemma)
+            feats["Base"] = _morph_value(f[10])
+        row = self._row(tag, upos, feats, lemma)
         number = self._size
         if number == len(self._table):
             self._table = numpy.concatenate([self._table, numpy.zeros_like(self._table)])

@@ -17,6 +17,7 @@ from jinmyaku_nlp.lexicon import (
     match_rule,
     parse_rules,
     prepare_sentence,
+    rule_keys,
     rule_needs,
 )
 from jinmyaku_nlp.patterns import CUE_LABELS
@@ -169,6 +170,35 @@ def test_rule_needs(regex: str, needs: set[str]) -> None:
     assert {"".join(sorted(s)) for s in rule_needs(re.compile(regex))} >= {"".join(sorted(n)) for n in needs}
     if not needs:
         assert rule_needs(re.compile(regex)) == ()
+
+
+@pytest.mark.parametrize(
+    ("regex", "pairs"),
+    [
+        ("誰でも|だれでも|いつの時代も", {"誰で", "だれ", "時代"}),  # one pair per alternative, the rarest
+        ("(?:た|ない)(?:ほう|方)が", {"ほう"}),  # a two-character alternative that the other lacks: no pair set
+        ("必要(?:です|だ)", {"必要"}),
+        ("x*", set()),
+        ("(?i)ab", set()),
+    ],
+)
+def test_rule_keys_pairs(regex: str, pairs: set[str]) -> None:
+    """Pair sets of rule_keys: every match holds one pair of each; the character sets follow."""
+    keys = rule_keys(re.compile(regex))
+    found = {k for s in keys for k in s if len(k) == 2}
+    if regex.startswith("(?:た"):
+        assert not found  # 方 is one character: that alternative needs no pair
+    else:
+        assert found == pairs
+    assert [len(next(iter(s))) for s in keys] == sorted((len(next(iter(s))) for s in keys), reverse=True)
+
+
+def test_candidate_rules_filter_by_pairs() -> None:
+    rules = parse_rules(
+        ['{"rule": "u.q", "label": "generalization", "regex": "誰でも|いつの時代も"}'], path="t", labels=ACT_LABELS
+    )
+    assert candidate_rules(rules, prepare_sentence("誰かが時に代わる", 0)) == []  # the characters, not the pairs
+    assert [r.rule for r in candidate_rules(rules, prepare_sentence("いつの時代も同じ", 0))] == ["u.q"]
 
 
 @pytest.mark.parametrize(

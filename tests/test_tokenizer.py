@@ -95,6 +95,34 @@ def test_text_output_and_nodes_agree(nlp: Language, text: str) -> None:
         assert by_text == by_nodes
 
 
+@pytest.mark.parametrize(
+    "text",
+    [*AWKWARD, "今日は 晴れ。\n\n明日は\t雨。\n", " 先頭と末尾 ", "\u3000字下げ\n\u3000\n", "a\r\nb", "EOS\nEOS"],
+    ids=range(len(AWKWARD) + 5),
+)
+def test_bulk_path_agrees_with_the_line_path(nlp: Language, text: str) -> None:
+    """The bulk path (no Python step per token) gives _tag_lines' words and rows, or declines."""
+    from jinmyaku_nlp.tokenizer import _chunks, _feedable
+
+    tok = nlp.tokenizer
+    for start, end in _chunks(text):
+        chunk = text[start:end]
+        fed = _feedable(chunk)
+        out = tok._tagger.parse(fed)
+        by_bulk: tuple[list[str], list[int]] = ([], [])
+        by_lines: tuple[list[str], list[int]] = ([], [])
+        took = fed is chunk and tok._tag_bulk(chunk, out, *by_bulk)  # NUL: the line path only
+        lines = out.split("\n")
+        assert lines.pop() == "EOS"
+        assert tok._tag_lines(chunk, fed, lines, *by_lines)
+        assert by_bulk == (by_lines if took else ([], []))
+
+
+def test_bulk_path_takes_ordinary_text(nlp: Language) -> None:
+    text = "\u3000確かに大切です。 でも、それだけでは足りません。\n\nＡＢＣ abc\r\n"
+    assert nlp.tokenizer._tag_bulk(text, nlp.tokenizer._tagger.parse(text), [], [])
+
+
 def test_tokenizer_table_is_what_the_doc_says(nlp: Language) -> None:
     """The token table the tokenizer hands to the later stages equals a fresh read of the Doc, and
     a component that changes a token's lemma in between is seen."""
