@@ -673,23 +673,24 @@ def _contradicted(ctx: Context, k: int, over: dict[str, Any]) -> tuple[str, list
       speaks of the same thing (a shared content word) under the same topic — with no point granted
       (a concession) and not a parallel of two topics (行為は…。しかし感覚は…: a contrast).
     """
+    s = ctx.sents[k]
+    rule = over["rule"].rsplit(".", 1)[-1]
+    before = s["text"][: max(0, over["start"] - s["start"])]
+    if rule in _STRONG_OVERTURN and before.count("「") > before.count("」"):
+        # 「韓国はイケメンが多い？幻想でしょ」: the view and its denial in one quote, whatever comes
+        # before the sentence (even a title); a quote that only denies (「そうじゃないんだ」というアピール)
+        # states no view to overturn
+        voiced = before[before.rfind("「") + 1 :]
+        return ("belief", [k], over) if len(voiced) >= QUOTED_VIEW_CHARS else ("", [], None)
     if k == 0 or not ctx.body(k - 1):
         return "", [], None
     p = _voice_of(ctx, k - 1)
     prev = ctx.sents[p]
-    s = ctx.sents[k]
     text = _body_text(s)
     counter = ctx.cue(k, "counter_view")
     if counter is not None:
         return "belief", [k - 1], counter
-    rule = over["rule"].rsplit(".", 1)[-1]
     if rule in _STRONG_OVERTURN:
-        before = s["text"][: max(0, over["start"] - s["start"])]
-        if before.count("「") > before.count("」"):
-            # 「韓国はイケメンが多い？幻想でしょ」: the view and its denial; a quote that only
-            # denies (「そうじゃないんだ」というアピール) states no view to overturn
-            voiced = before[before.rfind("「") + 1 :]
-            return ("belief", [k], over) if len(voiced) >= QUOTED_VIEW_CHARS else ("", [], None)
         denial = _DENIAL.search(over["text"]) is not None or len(LEAD.sub("", before)) <= 2
         if not denial or _turn_of(ctx.sents, k - 1) is not None:
             return "", [], None  # 業種によって利益率もぜんぜん違いますからね: a difference, not a denial

@@ -739,3 +739,11 @@ def test_what_the_public_thinks_is_a_belief_setup(nlp: Language) -> None:
     text = "副業は会社への裏切りだ、これが世間の感覚なのだ。\nしかし、副業を認める会社はここ数年で急に増えている。\n"
     data = analyse(nlp, text)
     assert ([index(data, "副業は会社")], [index(data, "副業を認める")], "belief") in reversal_kinds(data)
+
+
+def test_a_quoted_view_and_its_denial_right_after_the_title(nlp: Language) -> None:
+    # the sentence before is a heading, yet the view and its denial sit in one quote
+    text = "■朝型生活のすすめ\n俳優の某氏が番組で「早起きは三文の得？迷信でしょ」と語り、話題になっている。\n"
+    data = analyse(nlp, text)
+    k = index(data, "俳優の某氏")
+    assert ([k], [k], "belief") in reversal_kinds(data)
