@@ -13,9 +13,9 @@ parties and very short lines. The signals are kept on the claim so a rank can be
 Weights are round numbers checked on the dev gold; signals that measured no better than zero
 there (section ends, sentence-final のだ/である, first-sentences position, neighbour
 de-duplication, a per-paragraph or per-section diversity penalty, an ``A：`` reply-label bonus,
-a ranking bonus for impersonal obligation …ねばならぬ, LexRank-style lexical centrality,
-dropping the weaker pattern rules' roles) were left out. The belief that a reversal
-overturns is a claim with stance ``rejected``.
+a ranking bonus for impersonal obligation …ねばならぬ, LexRank-style lexical centrality, a bonus
+for the answer to a question that echoes the title, dropping the weaker pattern rules' roles) were
+left out. The belief that a reversal overturns is a claim with stance ``rejected``.
 """
 
 from __future__ import annotations
