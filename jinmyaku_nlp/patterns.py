@@ -70,6 +70,8 @@ _ASSERTIVE_FORM = re.compile(
     r"あるまいか|ないだろうか|であろうか|ものか|でき(?:ます|る)か|出来(?:ます|る)か|(?:られ|れ|え)ますか|"
     r"(?:の|(?<!せ)ん)か[?？]|よ[!！]?[?？])[!！]?[?？]?$"
 )
+#: skeptical 果たして…だろうか？ doubts what it asks about: the implied answer is "no"
+_SKEPTICAL_DOUBT = re.compile(r"(?:果たして|はたして)[^。]*(?:だろう|でしょう)か[!！]?[?？]?$")
 #: literary doubt asserts its answer even around a wh-word (誰が感じなかったであろうか)
 _LITERARY_DOUBT = re.compile(r"(?:であろうか|あるまいか|ものか)$")
 #: a wh-word asking for information; indefinites (何か, 誰か, いつも, なんだか, どうしても) excluded
@@ -206,6 +208,8 @@ def is_main_question(s: dict[str, Any]) -> bool:
 def is_assertive_question(s: dict[str, Any]) -> bool:
     """A question whose form asserts its implied answer (the candidates for rhetorical_question)."""
     core = s["text"].rstrip().rstrip("。．.")
+    if _SKEPTICAL_DOUBT.search(core) is not None and _OPEN_QUESTION.search(core) is None:
+        return True
     if _ASSERTIVE_FORM.search(core) is None:
         return False
     bare = TRAIL.sub("", core)
@@ -403,7 +407,8 @@ def mark_rhetorical(sents: list[dict[str, Any]], lex: Sequence[Lex] | None = Non
             continue
         if find_answer(sents, k, lex=lex):
             continue
-        m = _ASSERTIVE_FORM.search(s["text"].rstrip().rstrip("。．."))
+        core = s["text"].rstrip().rstrip("。．.")
+        m = _ASSERTIVE_FORM.search(core) or _SKEPTICAL_DOUBT.search(core)
         if m is None:
             continue
         s["acts"] = [a for a in ACT_TYPES if a in (*s["acts"], "rhetorical_question")]

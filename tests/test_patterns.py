@@ -747,3 +747,11 @@ def test_a_quoted_view_and_its_denial_right_after_the_title(nlp: Language) -> No
     data = analyse(nlp, text)
     k = index(data, "俳優の某氏")
     assert ([k], [k], "belief") in reversal_kinds(data)
+
+
+def test_skeptical_doubt_is_rhetorical_but_a_wh_question_is_not(nlp: Language) -> None:
+    text = "年収が上がれば満足できると言う人は多い。\nしかし、果たして収入の多さイコール幸せなのだろうか？\n"
+    data = analyse(nlp, text)
+    assert "rhetorical_question" in data["sentences"][index(data, "果たして")]["acts"]
+    wh = "果たして、どんな人がこの賞を受け取るのだろうか？\n"
+    assert "rhetorical_question" not in analyse(nlp, wh)["sentences"][0]["acts"]
