@@ -16,7 +16,7 @@ import contextlib
 import csv
 import re
 from bisect import bisect_right
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from itertools import accumulate
 from typing import Any
 
@@ -245,41 +245,22 @@ class FugashiTokenizer:
     def _tag_lines(self, chunk: str, fed: str, lines: list[str], words: list[str], rows: list[int]) -> bool:
         """:meth:`_tag_chunk` from MeCab's text output; False (nothing appended) if a line is not
         one token (a surface holding a tab or a line break), so the node path takes the chunk."""
-        cache = self._cache
-        first = len(words)
-        cursor = 0
-        for line in lines:
-            surface, tab, raw = line.partition("\t")
-            if not tab or "\t" in raw:
-                del words[first:], rows[first:]
-                return False
-            if not surface:
-                continue
-            if fed.startswith(surface, cursor):
-                found = cursor
-            else:
-                found = fed.find(surface, cursor)
-                if found < 0:  # MeCab changed the text (should not happen): keep the rest as gap
-                    break
-                self._gap(chunk[cursor:found], words, rows)
-            cursor = found + len(surface)
-            word = chunk[found:cursor] if fed is not chunk else surface
-            words.append(word)
-            if word.isspace():
-                rows.append(_SPACE)
-                continue
-            row = cache.get(raw)
-            rows.append(row if row is not None else self._features(raw))
-        if cursor < len(chunk):
-            self._gap(chunk[cursor:], words, rows)
+        pairs = [line.split("\t") for line in lines]
+        if any(len(pair) != 2 for pair in pairs):
+            return False
+        self._align(chunk, fed, pairs, words, rows)
         return True
 
     def _tag_nodes(self, chunk: str, fed: str, words: list[str], rows: list[int]) -> None:
         """:meth:`_tag_chunk` from MeCab's nodes."""
+        self._align(chunk, fed, ((node.surface, node.feature_raw) for node in self._tagger(fed)), words, rows)
+
+    def _align(self, chunk: str, fed: str, pairs: Iterable[Sequence[str]], words: list[str], rows: list[int]) -> None:
+        """Append each ``(surface, feature string)`` as a word cut from ``chunk`` with its row; the
+        text MeCab skipped between surfaces becomes gap words, so every character lands in a word."""
         cache = self._cache
         cursor = 0
-        for node in self._tagger(fed):
-            surface = node.surface
+        for surface, raw in pairs:
             if not surface:
                 continue
             if fed.startswith(surface, cursor):
@@ -295,7 +276,6 @@ class FugashiTokenizer:
             if word.isspace():
                 rows.append(_SPACE)
                 continue
-            raw = node.feature_raw
             row = cache.get(raw)
             rows.append(row if row is not None else self._features(raw))
         if cursor < len(chunk):
