@@ -11,7 +11,7 @@ import json
 import re
 import re._constants as c  # the parse tree of a regex (rule_needs); read-only use
 import re._parser as sre_parse
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache, reduce
 from importlib import resources
@@ -245,6 +245,30 @@ def _in_chars(items: list[tuple[Any, Any]]) -> frozenset[str] | None:
     return frozenset(chars)
 
 
+_REPEATS = (c.MAX_REPEAT, c.MIN_REPEAT, getattr(c, "POSSESSIVE_REPEAT", None))
+
+
+def _nested(op: Any, av: Any, walk: Callable[[Any], list[frozenset[str]]]) -> list[frozenset[str]]:
+    """The requirement sets of a group, repeat or branch node, its parts read with ``walk``
+    (:func:`_needs` or :func:`_pairs`); nothing for any other node."""
+    if op is c.SUBPATTERN:
+        _group, add_flags, _del_flags, sub = av
+        return [] if add_flags & re.IGNORECASE else walk(sub)
+    if op is c.ATOMIC_GROUP:
+        return walk(av)
+    if op in _REPEATS:
+        return walk(av[2]) if av[0] >= 1 else []
+    if op is c.BRANCH:
+        union: set[str] = set()
+        for branch in av[1]:
+            sets = walk(branch)
+            if not sets:  # this alternative needs nothing we know of: neither does the branch
+                return []
+            union |= min(sets, key=_set_cost)
+        return [frozenset(union)]
+    return []
+
+
 def _needs(seq: Any) -> list[frozenset[str]]:
     """Character sets such that every match of the parsed sequence ``seq`` holds at least one
     character of each set (an empty list: nothing is known)."""
@@ -256,25 +280,8 @@ def _needs(seq: Any) -> list[frozenset[str]]:
             chars = _in_chars(av)
             if chars is not None:
                 out.append(chars)
-        elif op is c.SUBPATTERN:
-            _group, add_flags, _del_flags, sub = av
-            if not add_flags & re.IGNORECASE:
-                out.extend(_needs(sub))
-        elif op is c.ATOMIC_GROUP:
-            out.extend(_needs(av))
-        elif op in (c.MAX_REPEAT, c.MIN_REPEAT, getattr(c, "POSSESSIVE_REPEAT", None)):
-            if av[0] >= 1:
-                out.extend(_needs(av[2]))
-        elif op is c.BRANCH:
-            union: set[str] = set()
-            for branch in av[1]:
-                sets = _needs(branch)
-                if not sets:  # this alternative needs nothing we know of: neither does the branch
-                    break
-                union |= min(sets, key=_set_cost)
-            else:
-                out.append(frozenset(union))
-        # anything else (., lookarounds, anchors, \d, [^...]) consumes nothing known, or nothing
+        else:  # groups, repeats, branches; ., lookarounds, anchors, \d, [^...] consume nothing known
+            out.extend(_nested(op, av, _needs))
     return out
 
 
@@ -291,24 +298,7 @@ def _pairs(seq: Any) -> list[frozenset[str]]:
         if len(run) >= 2:
             out.append(frozenset([min(map(str.__add__, run, run[1:]), key=lambda p: (_pair_cost(p), p))]))
         run = []
-        if op is c.SUBPATTERN:
-            _group, add_flags, _del_flags, sub = av
-            if not add_flags & re.IGNORECASE:
-                out.extend(_pairs(sub))
-        elif op is c.ATOMIC_GROUP:
-            out.extend(_pairs(av))
-        elif op in (c.MAX_REPEAT, c.MIN_REPEAT, getattr(c, "POSSESSIVE_REPEAT", None)):
-            if av[0] >= 1:
-                out.extend(_pairs(av[2]))
-        elif op is c.BRANCH:
-            union: set[str] = set()
-            for branch in av[1]:
-                sets = _pairs(branch)
-                if not sets:  # this alternative needs no pair we know of: neither does the branch
-                    break
-                union |= min(sets, key=_set_cost)
-            else:
-                out.append(frozenset(union))
+        out.extend(_nested(op, av, _pairs))
     return out
 
 
