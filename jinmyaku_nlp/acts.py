@@ -600,7 +600,7 @@ class ActTagger:
             out.append(_cue(text, start, final, f"acts.cta.{mood}_mood", "call_to_action"))
         elif _is_elliptical_request(text, tail) and not s["heading"]:
             out.append(_cue(text, start, final, "acts.cta.elliptical_request", "call_to_action"))
-        maxim = quoted_imperative(morphs)
+        maxim = quoted_imperative(tail)
         if maxim is not None and mood not in ("imperative", "volitional"):
             out.append(_cue(text, start, maxim, "acts.cta.quoted_maxim", "call_to_action"))
         term = quoted_term_gloss(morphs)
@@ -668,14 +668,14 @@ _ADOPTION_TAILS = frozenset(
 )
 
 
-def quoted_imperative(morphs: Sequence[Morph]) -> str | None:
+def quoted_imperative(tail: Sequence[Morph]) -> str | None:
     """The quoted command of 「郷に入れば郷に従え」でしょ！ — a maxim in the imperative that the author
     states as their own advice — or None.
 
     The quote must close on a verb in the imperative (命令形, optionally with よ／ね), and all that
-    follows it must be a copula or 〜というのです that asserts it.
+    follows it must be a copula or 〜というのです that asserts it. ``tail``: the sentence's
+    :func:`content_tail`.
     """
-    tail = content_tail(morphs)
     close = next((k for k in range(len(tail) - 1, 0, -1) if tail[k].tag.startswith("補助記号-括弧閉")), None)
     if close is None or close + 1 >= len(tail) or close < 2:
         return None
