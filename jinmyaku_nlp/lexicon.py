@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import json
 import re
-import re._constants as c  # the parse tree of a regex (rule_needs); read-only use
-import re._parser as sre_parse
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache, reduce
@@ -21,6 +19,14 @@ from pathlib import Path
 from typing import Any
 
 from jinmyaku_nlp.errors import LexiconError
+
+# the parse tree of a regex (rule_needs), read-only use; the modules moved in Python 3.11
+try:
+    import re._constants as c
+    import re._parser as sre_parse
+except ImportError:  # Python 3.10
+    import sre_constants as c  # type: ignore[no-redef]
+    import sre_parse  # type: ignore[no-redef]
 
 #: closing punctuation set aside before "end" cues are searched
 TRAIL = re.compile(r"[\s。．.！!？?…‥・〜ー～♪☆★ｗw」』）)》】〉\]]+$")
@@ -245,7 +251,10 @@ def _in_chars(items: list[tuple[Any, Any]]) -> frozenset[str] | None:
     return frozenset(chars)
 
 
-_REPEATS = (c.MAX_REPEAT, c.MIN_REPEAT, getattr(c, "POSSESSIVE_REPEAT", None))
+#: node kinds Python 3.10's parser does not have stand for nothing any node is
+_NO_NODE = object()
+_REPEATS = (c.MAX_REPEAT, c.MIN_REPEAT, getattr(c, "POSSESSIVE_REPEAT", _NO_NODE))
+_ATOMIC_GROUP = getattr(c, "ATOMIC_GROUP", _NO_NODE)
 
 
 def _nested(op: Any, av: Any, walk: Callable[[Any], list[frozenset[str]]]) -> list[frozenset[str]]:
@@ -254,7 +263,7 @@ def _nested(op: Any, av: Any, walk: Callable[[Any], list[frozenset[str]]]) -> li
     if op is c.SUBPATTERN:
         _group, add_flags, _del_flags, sub = av
         return [] if add_flags & re.IGNORECASE else walk(sub)
-    if op is c.ATOMIC_GROUP:
+    if op is _ATOMIC_GROUP:
         return walk(av)
     if op in _REPEATS:
         return walk(av[2]) if av[0] >= 1 else []
