@@ -4,18 +4,19 @@ Every body sentence that asserts something is a candidate. Its score is a sum of
 signals (``SIGNALS``) — prescriptive or evaluative mood, definitions, generalizations, the
 roles it plays in patterns (reversal targets, restatements, answers, concession claims),
 key-term coverage, exclusive, superlative or corrective focus (``emphasis``: 最も, こそ, …のみ,
-むしろ), content words shared with the title or section heading (``title_words``), being among
-the article's last candidate sentences (``final``: columns close on their conclusion) and
+むしろ, かえって), content words shared with the title or section heading (``title_words``), being
+among the article's last candidate sentences (``final``: columns close on their conclusion),
 opening or closing a paragraph (``paragraph_edge``: a paragraph's topic sentence or its
-conclusion; the sentences between mostly illustrate) — less penalties for narrative past,
-reported speech (…と語る, …そうだ), requests for information (教えてください), quoted third
-parties and very short lines. The signals are kept on the claim so a rank can be explained.
-Weights are round numbers checked on the dev gold; signals that measured no better than zero
-there (section ends, sentence-final のだ/である, first-sentences position, neighbour
-de-duplication, a per-paragraph or per-section diversity penalty, an ``A：`` reply-label bonus,
-a ranking bonus for impersonal obligation …ねばならぬ, LexRank-style lexical centrality, a bonus
-for the answer to a question that echoes the title, dropping the weaker pattern rules' roles) were
-left out. The belief that a reversal overturns is a claim with stance ``rejected``.
+conclusion; the sentences between mostly illustrate) and opening an interviewee's or adviser's
+turn (``answer_turn``: 水谷：…, A：… — an answer's first sentence states its point) — less
+penalties for narrative past, hearsay and reported speech (…と語る, …だそうだ), requests for
+information (教えてください), quoted third parties and very short lines. The signals are kept on
+the claim so a rank can be explained. Weights are round numbers checked on the dev gold; signals
+that measured no better than zero there (section ends, sentence-final のだ/である,
+first-sentences position, neighbour de-duplication, a per-paragraph or per-section diversity
+penalty, a ranking bonus for impersonal obligation …ねばならぬ, LexRank-style lexical centrality,
+a bonus for the answer to a question that echoes the title, dropping the weaker pattern rules'
+roles) were left out. The belief that a reversal overturns is a claim with stance ``rejected``.
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ from spacy.tokens import Doc
 
 from jinmyaku_nlp.keyterms import sentence_content_words
 from jinmyaku_nlp.lexicon import TRAIL, load_wordlist
+from jinmyaku_nlp.patterns import speaker
 from jinmyaku_nlp.pipeline import SPANS_CLAIMS, doc_tokens, state
 
 #: points each signal adds to a candidate's score
@@ -54,6 +56,7 @@ SIGNALS: dict[str, float] = {
     "negated_assertion": 0.3,
     "emphasis": 1.0,
     "paragraph_edge": 0.5,
+    "answer_turn": 0.8,
     "short": -1.5,
     "narrative": -0.8,
     "third_party_quote": -0.6,
@@ -81,23 +84,39 @@ FINAL_SENTENCES = 2
 MIN_SCORE = 0.3
 _TOPIC = re.compile(r"^(.{1,30}?)(?:とは|というのは|って|は|こそ|も)[、，]?")
 _NARRATIVE = re.compile(r"^(?:私は|僕は|俺は|私が|僕が)|(?:ました|でした|だった|た)$")
-#: the author drawing a conclusion: 要は…, やはり…, このように…, …といえるだろう, …にほかならぬ
+#: the author drawing a conclusion: 要は…, やはり…, このように…, そう考えると…, …といえるだろう,
+#: …とも言えそうだ, …ことがよくわかる, …にほかならぬ
 _CONCLUSION = re.compile(
-    r"^(?:[^、。]{0,4}[：:])?(?:要は|やはり|やっぱり|結局|要するに|いずれにしても|このように|こんなふうに|以上のように)"
-    r"|(?:と(?:いえ|言え)る(?:だろう|でしょう)?|ということ(?:だ|です|である)?|にほかならぬ|にほかならない|のである)$"
+    r"^(?:[^、。]{0,4}[：:])?(?:要は|やはり|やっぱり|結局|要するに|いずれにしても|このように|こんなふうに|以上のように"
+    r"|(?:そう|こう)(?:考える|見る)と)"
+    r"|(?:と(?:も)?(?:いえ|言え)(?:る(?:だろう|でしょう)?|ます|そうだ|そうです|よう)|ということ(?:だ|です|である)?"
+    r"|ことが(?:よく)?(?:わかる|分かる|わかります|分かります)|にほかならぬ|にほかならない|のである)$"
 )
 #: exclusive, superlative or corrective focus marks the point the author insists on: 最も…, …のみ,
-#: …こそ, 一番…, …にほかならない, むしろ… (AでなくむしろB); a ranking by count or distance
+#: …こそ, 一番…, …にほかならない, むしろ… (AでなくむしろB), かえって… (against what one would expect);
+#: a ranking by count or distance
 #: (最も多く…, 一番近い…) describes rather than insists
-_EMPHASIS = re.compile(r"(?:最も|一番)(?!多|少|近|遠)|こそ|のみ|にほかなら|他ならない|むしろ")
+_EMPHASIS = re.compile(r"(?:最も|一番)(?!多|少|近|遠)|こそ|のみ|にほかなら|他ならない|むしろ|かえって|却って")
 #: a hedged statement that only looks like a question: …といったところか, …というわけだろうか
 _HEDGE = re.compile(r"(?:ところ|わけ)(?:か|だろうか|でしょうか)$")
 #: a closing cue that announces or thanks rather than argues
 _META_SUMMARY = re.compile(r"いかが(?:でした|だった)|^以上|ご(?:紹介|説明)しました|ありがとうございま")
-#: hearsay and reported speech: …と語る(のは…), …そうだ, …という, …によると
+#: hearsay and reported speech: …と語る(のは…), …そうだ, …という, …によると. Hearsay そうだ follows a
+#: sentence-final form (響くそうだ, ないそうだ, だったそうだ); after a stem it is the author's own
+#: conjecture (よさそうだ, 言えそうだ), which asserts rather than passes a view on
 _REPORTED = re.compile(
-    r"(?:と(?:語|話|言|明か|説明|指摘|分析|述べ|証言)(?:る|す|う|した|った|していた|している|してくれた)(?:のは.{1,20})?|(?:だ|です)?そうだ|そうです|という|とのこと(?:だ|です)?)$"
+    r"(?:と(?:語|話|言|明か|説明|指摘|分析|述べ|証言)(?:る|す|う|した|った|していた|している|してくれた)(?:のは.{1,20})?|(?<=[うくぐすつぬぶむるいただ])(?:そうだ|そうです)|という|とのこと(?:だ|です)?)$"
     r"|によると|によれば"
+)
+#: a quote that is the whole sentence, bar its speaker's particulars: 「…」, 「…」（33歳）, 「…」（Aさん・会社員）
+_THIRD_PARTY = re.compile(r"^「.*」(?:[（(][^）)「」]{1,30}[）)])?[。．]?$", re.DOTALL)
+#: the author's epistemic frame around a judgement (…危険な行為だということがよくわかる, …大切だと思う,
+#: …といえるだろう): the value sits before it
+_FRAME = re.compile(
+    r"(?:ということ|こと|の)?(?:が|も)?(?:よく)?(?:わかる|分かる|わかります|分かります|できる|できます)$"
+    r"|と(?:も)?(?:言|い)え(?:る|ます|そうだ|そうです|よう|るだろう|るでしょう)$"
+    r"|と(?:私は)?(?:思|考)(?:う|います|われる|えます|える)$"
+    r"|(?:の)?では(?:ない|ありません)(?:だろう|でしょう)?か$"
 )
 #: a request for information (a reader's letter, a survey item), not advice to the reader
 _REQUEST = re.compile(r"教えて(?:ください|下さい|くれ|ほしい|欲しい)")
@@ -120,7 +139,7 @@ def claim_kind(s: dict[str, Any], evaluative: frozenset[str]) -> tuple[str, str 
         return "prescription", None
     # the judgement must sit in the predicate: 幸福は表現的なものである is about 幸福, not a value
     _, predicate = _topic_predicate(s["text"])
-    tail = predicate[-14:]
+    tail = _FRAME.sub("", predicate)[-14:]
     if any(w in tail for w in evaluative):
         return "evaluation", "evaluation"
     return "thesis", None
@@ -295,6 +314,9 @@ def rank_claims(
                 sig["title_words"] = round(w["title_words"] * min(1.0, shared / 2), 4)
         if k in edges:
             sig["paragraph_edge"] = w["paragraph_edge"]
+        label = speaker(s)
+        if label is not None and not label[1]:
+            sig["answer_turn"] = w["answer_turn"]  # 水谷：…, A：… — the expert's turn opens on its point
         if _CONCLUSION.search(bare):
             sig["conclusion"] = w["conclusion"]
         if _EMPHASIS.search(bare):
@@ -309,7 +331,7 @@ def rank_claims(
             sig["reported"] = w["reported"]  # …と語るのは優さん, …だそうだ: the author passes a view on
         if _REQUEST.search(bare):
             sig["request"] = w["request"]  # 教えてください asks the author or a panel; it urges nothing
-        if text.startswith("「") and text.rstrip("。").endswith("」") and k not in rejected:
+        if _THIRD_PARTY.match(text) and k not in rejected:
             sig["third_party_quote"] = w["third_party_quote"]
         if k in finals and not {"narrative", "reported"} & sig.keys():
             sig["final"] = w["final"]  # the piece's last word is most often its conclusion, not a story

@@ -220,7 +220,7 @@ def is_assertive_question(s: dict[str, Any]) -> bool:
     )
 
 
-def _speaker(s: dict[str, Any]) -> tuple[str, bool] | None:
+def speaker(s: dict[str, Any]) -> tuple[str, bool] | None:
     """The speaker label opening a turn and whether it is the interviewer's, else None."""
     m = _SPEAKER.match(s["text"].lstrip())
     if m is None:
@@ -230,13 +230,13 @@ def _speaker(s: dict[str, Any]) -> tuple[str, bool] | None:
 
 def _turn_of(sents: Sequence[dict[str, Any]], q: int) -> tuple[str, bool] | None:
     """The turn ``q`` belongs to: its own label, or an asker's label (Q：, ———) a few sentences up."""
-    own = _speaker(sents[q])
+    own = speaker(sents[q])
     if own is not None:
         return own
     for j in range(q - 1, max(-1, q - 1 - TURN_LOOKBACK), -1):
         if not _plain(sents[j]):
             return None
-        label = _speaker(sents[j])
+        label = speaker(sents[j])
         if label is not None:
             # a dash opens an interviewer's turn only when it asks (―――…でしょうか？); in an
             # essay 「――もちろんそれはいい事です。」 is a dash of style, not a speaker
@@ -387,7 +387,7 @@ def _answer_turn(sents: Sequence[dict[str, Any]], q: int, end: int, turn: tuple[
         s = sents[k]
         if not _plain(s):
             break
-        other = _speaker(s)
+        other = speaker(s)
         if other is not None and other[0] != label and not other[1]:
             return [k]
         if other is None and not unlabelled and "question" not in s["acts"]:
@@ -506,7 +506,7 @@ def _replies(ctx: Context, k: int, nxt: int) -> bool:
     """Sentence ``nxt`` opens the answerer's turn after the interviewer's question ``k``
     (———…どんな合コンでしょうか？ 水谷：“気遣いの見える合コン”でしょうか。)."""
     turn = _turn_of(ctx.sents, k)
-    other = _speaker(ctx.sents[nxt])
+    other = speaker(ctx.sents[nxt])
     return turn is not None and turn[1] and other is not None and not other[1]
 
 

@@ -185,8 +185,7 @@ def test_dev_gold_claim_bars() -> None:
     assert c["stance_accuracy"] >= 0.90
     assert c["kind_accuracy"] >= 0.80
     assert c["rejected_recall"] >= 0.60
-    # core recall@2K is 0.74 today against a bar of 0.80 (see the issue); guard against regressions
-    assert c["core_recall_at_2k"] >= 0.72
+    assert c["core_recall_at_2k"] >= 0.80
     assert report["per_article"]["seed-jinmyaku-article"]["claims"]["rejected_recall"] == 1.0
 
 
@@ -215,3 +214,43 @@ def test_emphasis_is_focus_not_a_ranking_by_count(nlp: Language) -> None:
     assert "emphasis" in claim(claims, "むしろ大切")["signals"]
     counted = [c for c in claims if "最も多く" in c["text"]]
     assert not counted or "emphasis" not in counted[0]["signals"]
+
+
+def test_hearsay_sinks_but_the_authors_conjecture_does_not(nlp: Language) -> None:
+    text = "褒め言葉の選び方\n\n彼にとって褒め言葉は心に響くそうだ。\n一言だけ褒めるのがよさそうだ。\n仕事は幸せの基礎であるとも言えそうだ。\n"
+    claims = nlp(text)._.jinmyaku_data["claims"]
+    assert claim(claims, "響くそうだ")["signals"]["reported"] < 0
+    assert "reported" not in claim(claims, "よさそうだ")["signals"]
+    conjecture = claim(claims, "言えそうだ")["signals"]
+    assert "reported" not in conjecture
+    assert "conclusion" in conjecture  # …とも言えそうだ draws the author's conclusion
+
+
+def test_a_quote_with_its_speakers_particulars_is_a_third_party_quote(nlp: Language) -> None:
+    text = "デートの誘い方\n\n「まずは食事に誘うのが一番です」（32歳・会社員）\n誘い方は相手との距離で変えるべきだ。\n"
+    claims = nlp(text)._.jinmyaku_data["claims"]
+    quoted = [c for c in claims if "食事に誘う" in c["text"]]
+    assert not quoted or quoted[0]["signals"]["third_party_quote"] < 0
+    assert "third_party_quote" not in claim(claims, "距離で変える")["signals"]
+
+
+def test_the_experts_turn_opens_on_its_point(nlp: Language) -> None:
+    text = "合コンの極意\n\nQ：会費はどう分けるべきでしょうか。\n水谷：お店選びに予算の多くを使うのが正解です。\n"
+    claims = nlp(text)._.jinmyaku_data["claims"]
+    assert "answer_turn" in claim(claims, "お店選びに")["signals"]
+    assert not [c for c in claims if c["text"].startswith("Q：") and "answer_turn" in c["signals"]]
+
+
+def test_an_epistemic_frame_keeps_the_judgement_it_wraps(nlp: Language) -> None:
+    evaluative = load_wordlist("evaluative")
+    framed = {"text": "そう考えると、不倫は信頼を失う非常に危険な行為だということがよくわかる。", "acts": []}
+    assert claim_kind(framed, evaluative)[0] == "evaluation"
+    text = "不倫の代償\n\n法律は不倫を罰しない。\nそう考えると、不倫は信頼を失う非常に危険な行為だということがよくわかる。\n"
+    claims = nlp(text)._.jinmyaku_data["claims"]
+    assert "conclusion" in claim(claims, "そう考えると")["signals"]
+
+
+def test_kaette_is_corrective_emphasis(nlp: Language) -> None:
+    text = "年齢の違う同僚\n\n職場に同世代がいないと寂しい。\nかえって違う世代と話すほうが視野が広がるものだ。\n"
+    claims = nlp(text)._.jinmyaku_data["claims"]
+    assert "emphasis" in claim(claims, "かえって")["signals"]
