@@ -200,7 +200,15 @@ def _is_interrogative(text: str, tail: Sequence[Morph]) -> bool:
     return core.endswith(_CONJECTURE_END) and bool(_WH.search(main_clause(text)))
 
 
+@cache
+def _formulas() -> tuple[str, ...]:
+    """Greetings and apologies in the imperative form (ごめんなさい, おやすみなさい)."""
+    return tuple(load_wordlist("acts_formulas"))
+
+
 def _is_imperative(text: str, tail: Sequence[Morph]) -> bool:
+    if _TRAIL.sub("", text).endswith(_formulas()):
+        return False  # ごめんなさい apologises, おやすみなさい says good night: they urge nothing
     if any(m.form.startswith("命令形") and m.tag.startswith(("動詞", "助動詞")) for m in tail[-2:]):
         return True
     # 恐れるな: the prohibitive final な after a verb's plain form

@@ -93,6 +93,9 @@ def test_question_negative(nlp: Language, text: str, fragment: str | None) -> No
         "約束の時間に遅れてはいけません。",
         "週末くらいは仕事を忘れてみてはいかがでしょうか。",
         "気になるなら本人に聞いてみれば？",  # suggestion asked as a question
+        "焦らずに時間をかけて答えを見つけるのが良いでしょう。",  # 〜のがいい(でしょう)
+        "断るときは理由を短く伝えるのがいい。",
+        "会社の外にも目を向けるべきだと思う。",  # べき under the author's 思う
     ],
 )
 def test_call_to_action_positive(nlp: Language, text: str) -> None:
@@ -111,6 +114,9 @@ def test_call_to_action_positive(nlp: Language, text: str) -> None:
         "会議は予定どおり終わるでしょう。",  # conjecture, not volition
         "この問題は簡単に解決するであろう。",
         "はじめまして。",
+        "返事が遅くなってごめんなさい。",  # an apology in the imperative form
+        "今日もお疲れさま、おやすみなさい！",  # a greeting
+        "この色が一番いいのか？",  # asks which is best
     ],
 )
 def test_call_to_action_negative(nlp: Language, text: str) -> None:
