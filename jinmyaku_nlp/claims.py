@@ -298,7 +298,10 @@ def rank_claims(
         if k in rejected:
             sig["rejected_belief"] = w["rejected_belief"]
             evidence.append(rejected[k])
+        quoted = bool(_THIRD_PARTY.match(text)) and k not in rejected
         for role, signal in _ROLE_SIGNALS:
+            if quoted and signal == "concession_claim":
+                continue  # 「…多いですね。でも…」: the interviewee grants and pushes back, not the author
             if role in r and signal not in sig:
                 sig[signal] = w[signal]
                 evidence.extend(r[role])
@@ -331,7 +334,7 @@ def rank_claims(
             sig["reported"] = w["reported"]  # …と語るのは優さん, …だそうだ: the author passes a view on
         if _REQUEST.search(bare):
             sig["request"] = w["request"]  # 教えてください asks the author or a panel; it urges nothing
-        if _THIRD_PARTY.match(text) and k not in rejected:
+        if quoted:
             sig["third_party_quote"] = w["third_party_quote"]
         if k in finals and not {"narrative", "reported"} & sig.keys():
             sig["final"] = w["final"]  # the piece's last word is most often its conclusion, not a story

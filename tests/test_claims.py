@@ -234,6 +234,18 @@ def test_a_quote_with_its_speakers_particulars_is_a_third_party_quote(nlp: Langu
     assert "third_party_quote" not in claim(claims, "距離で変える")["signals"]
 
 
+def test_a_grant_inside_a_quote_is_not_the_authors_concession(nlp: Language) -> None:
+    text = (
+        "友達の多い男性\n\n"
+        "「女友達は多いですね。でも彼女たちは本当にただの友達なんです」（30歳）\n"
+        "確かに友達が多いのは良いことだ。でも、それだけで人柄はわからない。\n"
+    )
+    claims = nlp(text)._.jinmyaku_data["claims"]
+    quoted = [c for c in claims if "女友達" in c["text"]]
+    assert not quoted or "concession_claim" not in quoted[0]["signals"]
+    assert "concession_claim" in claim(claims, "それだけで人柄")["signals"]  # the author's own push-back
+
+
 def test_the_experts_turn_opens_on_its_point(nlp: Language) -> None:
     text = "合コンの極意\n\nQ：会費はどう分けるべきでしょうか。\n水谷：お店選びに予算の多くを使うのが正解です。\n"
     claims = nlp(text)._.jinmyaku_data["claims"]
