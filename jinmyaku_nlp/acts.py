@@ -62,7 +62,14 @@ _WH = re.compile(r"(?:何(?![等ら])|なに|なぜ|何故|どう|どの|どん�
 #: 何をすべきだろう。: a wh-clause closed by conjecture asks (written であろう needs its か)
 _CONJECTURE_END = ("だろう", "でしょう", "のだろう", "のでしょう")
 #: 〜ば？ 〜たら？ 〜ては？: a suggestion spoken as a question (辞めれば？) urges, it does not ask
-_SUGGESTION = re.compile(r"(?:ば|たら|ては|では)$")
+#: a suggestion asked as a question: 〜してみたら？ 〜すれば？ 〜してみては？ 〜するのもいいのでは？ — not a
+#: conjecture (…人も多いのでは？ …強みでは？) and not a hypothetical (…だったら？ …としたら？ …といえば？
+#: …していたら？ 「おばさん」と呼ばれたら？), which ask the reader to imagine rather than to act
+_SUGGESTION = re.compile(
+    r"(?:(?<!とすれ)(?<!といえ)(?<!と言え)(?<!なけれ)ば"
+    r"|(?<!だっ)(?<!とし)(?<!てい)(?<!でい)(?<!なかっ)(?<!れ)たら"
+    r"|(?:て|(?<=ん)で)は|(?:いい|良い|よい)の(?:では|じゃ))$"
+)
 _DEMONSTRATIVE_START = ("その", "それ", "この", "これ", "そこ", "そう", "こう", "そんな", "こんな")
 _PAST = ("た",)
 #: brackets that mark a term (「ITニュース」, “婚活”, 『超訳』)
@@ -600,7 +607,7 @@ class ActTagger:
         main = main_clause(text)
         out: list[dict[str, Any] | None] = []
         if mood == "interrogative":
-            if _SUGGESTION.search(main):
+            if _SUGGESTION.search(main) and not _WH.search(main):  # どうしたら？ asks how
                 out.append(_cue(text, start, final, "acts.cta.suggestion_question", "call_to_action"))
             elif not _INTERJECTION.match(main) and not _embedded_noka(text, nxt):
                 out.append(_cue(text, start, final, "acts.question.interrogative_mood", "question"))

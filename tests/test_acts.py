@@ -96,6 +96,9 @@ def test_question_negative(nlp: Language, text: str, fragment: str | None) -> No
         "焦らずに時間をかけて答えを見つけるのが良いでしょう。",  # 〜のがいい(でしょう)
         "断るときは理由を短く伝えるのがいい。",
         "会社の外にも目を向けるべきだと思う。",  # べき under the author's 思う
+        "週末は思い切って遠くの温泉に行ってみては？",
+        "思い切って別れてしまった方がいいのでは？",
+        "いっそ転職したら？",
     ],
 )
 def test_call_to_action_positive(nlp: Language, text: str) -> None:
@@ -117,6 +120,10 @@ def test_call_to_action_positive(nlp: Language, text: str) -> None:
         "返事が遅くなってごめんなさい。",  # an apology in the imperative form
         "今日もお疲れさま、おやすみなさい！",  # a greeting
         "この色が一番いいのか？",  # asks which is best
+        "同じ悩みを抱える女子も多いのでは？",  # a conjecture, not a suggestion
+        "もし身近な男性がヒーローだったら？",  # a hypothetical to imagine
+        "「おばさん」と呼ばれたら？",
+        "今はどうしたら？",  # asks how
     ],
 )
 def test_call_to_action_negative(nlp: Language, text: str) -> None:
