@@ -9,6 +9,8 @@ the rules improve (a drop below a floor is a regression to explain, not a number
 A floor is re-recorded when its gold set changes: on 2026-11-25 the tuned set grew from 20 to 23
 articles and the blind set from 3 to 6, and both were measured afresh on the new sets (no rule was
 chosen by its effect on the blind texts; corpus/gold/README.md says what was seen of them).
+On 2026-12-06 the tuned set grew from 23 to 29 articles (six new texts, scored lower than the old
+ones before any tuning on them) and the tuned floor was re-recorded.
 """
 
 from __future__ import annotations
