@@ -199,11 +199,17 @@ def _candidate(s: dict[str, Any], roles: dict[str, list[str]], rejected: bool) -
     return len(s["text"]) >= MIN_CHARS or rejected or "restatement.restatement" in roles
 
 
-def _roles(patterns: list[dict[str, Any]]) -> dict[int, dict[str, list[str]]]:
-    """Sentence index -> ``"type.role"`` -> ids of the patterns in which it plays that role."""
+def _roles(sents: list[dict[str, Any]], patterns: list[dict[str, Any]]) -> dict[int, dict[str, list[str]]]:
+    """Sentence index -> ``"type.role"`` -> ids of the patterns in which it plays that role.
+
+    Of an answer that runs over several sentences only its head plays the role here: the first
+    sentence that says something (そうなんです。 only opens it; what follows the head elaborates).
+    """
     roles: dict[int, dict[str, list[str]]] = {}
     for p in patterns:
         for role, idx in p["roles"].items():
+            if p["type"] == "question_answer" and role == "answer" and idx:
+                idx = [next((k for k in idx if len(sents[k]["text"]) >= SHORT_CHARS), idx[0])]
             for k in idx:
                 roles.setdefault(k, {}).setdefault(f"{p['type']}.{role}", []).append(p["id"])
     return roles
@@ -269,7 +275,7 @@ def rank_claims(
     """
     w = {**SIGNALS, **(weights or {})}
     evaluative = load_wordlist("evaluative")
-    roles = _roles(patterns)
+    roles = _roles(sents, patterns)
     rejected = rejected_setups(sents, patterns)
     top_terms = [(t["term"], t["score"]) for t in key_terms[:8]]
     head_terms = [t["term"] for t in key_terms[:3]]

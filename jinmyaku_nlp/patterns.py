@@ -254,6 +254,8 @@ def find_answer(
     q: int,
     window: int = ANSWER_WINDOW,
     lex: Sequence[Lex] | None = None,
+    *,
+    run_on: bool = True,
 ) -> list[int]:
     """Indices of the sentences that answer the question at ``q`` ([] if it goes unanswered).
 
@@ -269,7 +271,9 @@ def find_answer(
       first declarative sentence answers a wh-question (何, どう, なぜ...); a yes/no question or a
       request for information (〜を教えてください) is answered by it when it starts with an answer
       opener, talks of the answer (答えは…), or repeats the asked predicate (知っていますか? →
-      「知っている」が半数) — ``lex`` gives the content words for that echo.
+      「知っている」が半数) — ``lex`` gives the content words for that echo. What a wh-question
+      asks for usually takes more than one sentence to say: the answer runs on into the next
+      declarative sentence (``run_on``; off where only the answer's start matters).
     Other headings and boilerplate end the search.
     """
     end = min(len(sents), q + 1 + window)
@@ -314,6 +318,8 @@ def find_answer(
             answers.append(k)
             if len(body) <= BARE_ANSWER_CHARS and k + 1 < end and _plain(sents[k + 1]):
                 answers.append(k + 1)  # そうなんです。 + the content
+            elif run_on and wh and k + 1 < end and _plain(sents[k + 1]) and "question" not in sents[k + 1]["acts"]:
+                answers.append(k + 1)
             return answers
         break
     return []
@@ -599,7 +605,7 @@ def _setup_before(ctx: Context, k: int) -> tuple[str, list[int], dict[str, Any] 
             if _turn_of(ctx.sents, j) is not None:
                 break  # an interviewer's question is answered, not overturned (Q．…ですか？ いえ、…)
             cue = _whole(s, "patterns.reversal.question_setup", "setup")
-            answers = [a for a in find_answer(ctx.sents, j, lex=ctx.lex) if a < k]
+            answers = [a for a in find_answer(ctx.sents, j, lex=ctx.lex, run_on=False) if a < k]
             setup = [*_question_chain(ctx, j), *answers]
             if max(setup) + 1 < k:
                 break  # something else came between: k goes on from that, it does not overturn the question

@@ -67,6 +67,20 @@ def test_wh_question_answered_after_acknowledgement(nlp: Language) -> None:
     assert "rhetorical_question" not in q["acts"]
 
 
+def test_wh_answer_runs_on_into_the_next_sentence(nlp: Language) -> None:
+    text = (
+        "では実際の働きぶりはどうなのか？\n"
+        "もちろん職場によって事情はさまざまだ。\n"
+        "しかし本省に勤めるA子さんは「毎晩深夜まで働いている」と断言する。\n"
+        "これには驚かされる。\n"
+    )
+    data = analyse(nlp, text)
+    p = has(data, "question_answer", question="働きぶり", answer="さまざまだ")
+    assert p is not None
+    assert index(data, "断言する") in p["roles"]["answer"]
+    assert index(data, "驚かされる") not in p["roles"]["answer"]
+
+
 def test_assertive_question_left_unanswered_is_rhetorical(nlp: Language) -> None:
     text = "高いセミナーに通えば成功できますか?\n本を一冊読むほうがずっと役に立ちます。\n"
     data = analyse(nlp, text)
@@ -593,7 +607,7 @@ def test_a_section_heading_that_asks_is_answered_by_the_text_under_it(nlp: Langu
     q = index(data, "プロセッサはどうなる")
     assert data["sentences"][q]["heading"]
     qa = [p["roles"] for p in patterns(data, "question_answer")]
-    assert qa == [{"question": [q], "answer": [index(data, "処理性能を決める")]}]
+    assert qa == [{"question": [q], "answer": [index(data, "処理性能を決める"), index(data, "最新のチップ")]}]
 
 
 def test_a_title_that_asks_is_not_answered_by_its_lead(nlp: Language) -> None:
