@@ -73,7 +73,8 @@ _ROLE_SIGNALS = (
     ("contrast.b", "contrast"),
 )
 MIN_CHARS = 6
-#: below this many characters a sentence rarely carries a claim of its own (でも…。 はいこれ。)
+#: below this many characters a sentence rarely carries a claim of its own (でも…。 はいこれ。), unless it
+#: tells the reader what to do: a short directive (体当たりは禁物。) is whole advice
 SHORT_CHARS = 9
 #: a question setup's declarative shorter than this is an acknowledgement (そうですよね。), not a view
 PRESUMPTION_CHARS = 16
@@ -118,6 +119,8 @@ _FRAME = re.compile(
     r"|と(?:私は)?(?:思|考)(?:う|います|われる|えます|える)$"
     r"|(?:の)?では(?:ない|ありません)(?:だろう|でしょう)?か$"
 )
+#: greetings and courtesies that open a reply or a column
+_COURTESY = re.compile(r"はじめまして|初めまして|^こんにちは|^こんばんは|と申します|ご相談ありがとう|お便りありがとう")
 #: a request for information (a reader's letter, a survey item), not advice to the reader
 _REQUEST = re.compile(r"教えて(?:ください|下さい|くれ|ほしい|欲しい)")
 #: "what matters is…": 大切なのは…, 最も重要なのが… judge a value whatever their predicate
@@ -194,6 +197,8 @@ def _candidate(s: dict[str, Any], roles: dict[str, list[str]], rejected: bool) -
         # …てみてはいかがでしょうか urges; …といったところか states
         if "question_answer.answer" not in roles and "call_to_action" not in acts and not _hedged_assertion(s):
             return False
+    if _COURTESY.search(s["text"]):
+        return False  # パトラさん、はじめまして。 …と申します。 greets the reader, claims nothing
     if "summary" in acts and _META_SUMMARY.search(s["text"]):
         return False  # いかがでしたか, 以上、…を紹介しました: about the article, not the argument
     return len(s["text"]) >= MIN_CHARS or rejected or "restatement.restatement" in roles
@@ -332,7 +337,7 @@ def rank_claims(
             sig["emphasis"] = w["emphasis"]
         if s["features"].get("polarity") == "negative" and kind == "thesis":
             sig["negated_assertion"] = w["negated_assertion"]
-        if len(text) < SHORT_CHARS and "restatement.restatement" not in r:
+        if len(text) < SHORT_CHARS and "restatement.restatement" not in r and kind != "prescription":
             sig["short"] = w["short"]
         if _NARRATIVE.search(bare) and kind == "thesis" and k not in rejected:
             sig["narrative"] = w["narrative"]

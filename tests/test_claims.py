@@ -266,3 +266,12 @@ def test_kaette_is_corrective_emphasis(nlp: Language) -> None:
     text = "年齢の違う同僚\n\n職場に同世代がいないと寂しい。\nかえって違う世代と話すほうが視野が広がるものだ。\n"
     claims = nlp(text)._.jinmyaku_data["claims"]
     assert "emphasis" in claim(claims, "かえって")["signals"]
+
+
+def test_a_greeting_is_no_claim_and_a_short_directive_is_not_short(nlp: Language) -> None:
+    text = "恋の相談室\n\nカオリさん、はじめまして。\n彼の気持ちは少しずつ変わっていきます。\n体当たりは禁物。\n"
+    claims = nlp(text)._.jinmyaku_data["claims"]
+    assert not [c for c in claims if "はじめまして" in c["text"]]
+    directive = claim(claims, "禁物")
+    assert directive["kind"] == "prescription"
+    assert "short" not in directive["signals"]
