@@ -121,16 +121,25 @@ _FRAME = re.compile(
 )
 #: greetings and courtesies that open a reply or a column
 _COURTESY = re.compile(r"はじめまして|初めまして|^こんにちは|^こんばんは|と申します|ご相談ありがとう|お便りありがとう")
+#: a pseudo-cleft 〜ことが、N です / 〜ものがNである: group 1 is the focus N
+_CLEFT = re.compile(r"(?:こと|もの|の)が、?([^、。「」]{1,10}?)(?:です|だ|である|なのです|なんです)[。！!]?$")
 #: a request for information (a reader's letter, a survey item), not advice to the reader
 _REQUEST = re.compile(r"教えて(?:ください|下さい|くれ|ほしい|欲しい)")
 #: "what matters is…": 大切なのは…, 最も重要なのが… judge a value whatever their predicate
 _VALUE_FRAME = re.compile(r"^(?:[^、。]{0,20})?(?:大切|大事|重要|肝心|必要)なの(?:は|が)")
 
 
-def claim_kind(s: dict[str, Any], evaluative: frozenset[str]) -> tuple[str, str | None]:
-    """The claim kind of sentence ``s`` and the ranking signal it earns (None for a thesis)."""
+def claim_kind(s: dict[str, Any], evaluative: frozenset[str], terms: Sequence[str] = ()) -> tuple[str, str | None]:
+    """The claim kind of sentence ``s`` and the ranking signal it earns (None for a thesis).
+
+    ``terms``: the article's head key terms; a pseudo-cleft whose focus is one of them defines it
+    (…を互いに交換できることが、恋愛です in a column about 恋愛).
+    """
     acts = s["acts"]
     if "definition" in acts:
+        return "definition", "definition"
+    cleft = _CLEFT.search(s["text"])
+    if cleft is not None and any(t in cleft.group(1) for t in terms):
         return "definition", "definition"
     if _VALUE_FRAME.search(s["text"]):
         return "evaluation", "evaluation"
@@ -296,7 +305,7 @@ def rank_claims(
         text = s["text"]
         bare = TRAIL.sub("", text)
         r = roles.get(k, {})
-        kind, kind_signal = claim_kind(s, evaluative)
+        kind, kind_signal = claim_kind(s, evaluative, head_terms)
         sig: dict[str, float] = {}
         if kind_signal:
             sig[kind_signal] = w[kind_signal]

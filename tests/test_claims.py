@@ -275,3 +275,10 @@ def test_a_greeting_is_no_claim_and_a_short_directive_is_not_short(nlp: Language
     directive = claim(claims, "禁物")
     assert directive["kind"] == "prescription"
     assert "short" not in directive["signals"]
+
+
+def test_a_cleft_on_the_articles_key_term_defines_it(nlp: Language) -> None:
+    evaluative = load_wordlist("evaluative")
+    cleft = {"text": "互いの弱さを受け入れられることが、友情です。", "acts": []}
+    assert claim_kind(cleft, evaluative, ["友情"]) == ("definition", "definition")
+    assert claim_kind(cleft, evaluative, ["仕事"]) == ("thesis", None)  # focus is not the subject
