@@ -99,6 +99,8 @@ def test_question_negative(nlp: Language, text: str, fragment: str | None) -> No
         "週末は思い切って遠くの温泉に行ってみては？",
         "思い切って別れてしまった方がいいのでは？",
         "いっそ転職したら？",
+        "初対面でいきなり恋人の話をしてはいけないのかも。",  # a hedged prohibition
+        "たまには自分から食事に誘ってもよさそうだ。",  # a hedged permission
     ],
 )
 def test_call_to_action_positive(nlp: Language, text: str) -> None:
