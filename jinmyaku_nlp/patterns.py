@@ -64,11 +64,13 @@ CONCESSION_WINDOW = 5
 
 #: question forms that assert their implied answer: negative questions (おかしくないですか),
 #: literary doubt (であろうか, ではあるまいか), potential yes/no (出来ますか), and a rising
-#: assertion (…ばかりですよ?, …ってものよ?)
+#: assertion (…ばかりですよ?, …ってものよ?). A bare 〜のか？ asks (本当に幸せなのか？ opens an
+#: inquiry the article goes on to answer), and 〜ようではないか exhorts rather than asserts.
 _ASSERTIVE_FORM = re.compile(
-    r"(?<!よう)(?<!そう)(?<!ろう)(?:ない(?:です|でしょう|の|んです|のです)?か|ではないか|じゃない|"
+    r"(?<!よう)(?<!そう)(?<!ろう)(?<!ようでは)(?<!そうでは)(?<!ろうでは)(?<!ようじゃ)"
+    r"(?:ない(?:です|でしょう|の|んです|のです)?か|ではないか|じゃない|"
     r"あるまいか|ないだろうか|であろうか|ものか|でき(?:ます|る)か|出来(?:ます|る)か|(?:られ|れ|え)ますか|"
-    r"(?:の|(?<!せ)ん)か[?？]|よ[!！]?[?？])[!！]?[?？]?$"
+    r"(?<!せ)んか[?？]|よ[!！]?[?？])[!！]?[?？]?$"
 )
 #: skeptical 果たして…だろうか？ doubts what it asks about: the implied answer is "no"
 _SKEPTICAL_DOUBT = re.compile(r"(?:果たして|はたして)[^。]*(?:だろう|でしょう)か[!！]?[?？]?$")

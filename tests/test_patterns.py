@@ -81,6 +81,15 @@ def test_wh_answer_runs_on_into_the_next_sentence(nlp: Language) -> None:
     assert index(data, "驚かされる") not in p["roles"]["answer"]
 
 
+def test_an_inquiry_or_an_exhortation_is_not_rhetorical(nlp: Language) -> None:
+    for text in (
+        "しかし、几帳面な男性と付き合うことは本当に幸せなのか？\n",
+        "若いうちは大いに旅をしようではないか。\n",
+    ):
+        data = analyse(nlp, text)
+        assert all("rhetorical_question" not in s["acts"] for s in data["sentences"]), text
+
+
 def test_assertive_question_left_unanswered_is_rhetorical(nlp: Language) -> None:
     text = "高いセミナーに通えば成功できますか?\n本を一冊読むほうがずっと役に立ちます。\n"
     data = analyse(nlp, text)
