@@ -778,3 +778,14 @@ def test_skeptical_doubt_is_rhetorical_but_a_wh_question_is_not(nlp: Language) -
     assert "rhetorical_question" in data["sentences"][index(data, "果たして")]["acts"]
     wh = "果たして、どんな人がこの賞を受け取るのだろうか？\n"
     assert "rhetorical_question" not in analyse(nlp, wh)["sentences"][0]["acts"]
+
+
+def test_hanmen_and_a_difference_between_two_groups_contrast(nlp: Language) -> None:
+    for text, fragment in (
+        ("スマホは持ち歩きやすい反面、置き忘れやすい。\n", "反面"),
+        ("結婚への考え方は、二十代と四十代とでは大きく違う。\n", "とでは"),
+    ):
+        data = analyse(nlp, text)
+        assert has(data, "contrast", a=fragment, b=fragment) is not None, text
+    data = analyse(nlp, "影響を受けるのは悪いことではないのだが、受け方を間違えると評価を下げる。\n")
+    assert not any("とでは" in c["text"] for p in patterns(data, "contrast") for c in p["cues"])
