@@ -185,6 +185,10 @@ def test_definition_negative(nlp: Language, text: str) -> None:
         "成功は常に準備の上に成り立つ。",  # habitual adverb makes the topic generic
         "若いうちは失敗することも多い。",
         "努力する人が報われるとは限らない。",
+        "公務員は安定した職業だと思われている。",  # a role names a class
+        "この季節を楽しみにしている女性は大勢いる。",  # an amount said of a class
+        "はっきり断れる人は少ない。",
+        "子どもが熱を出すのは珍しいことではありません。",
     ],
 )
 def test_generalization_positive(nlp: Language, text: str) -> None:
@@ -196,6 +200,8 @@ def test_generalization_positive(nlp: Language, text: str) -> None:
     [
         "その人は昨日会社を辞めた。",  # one person
         "あの女性は毎朝六時に起きる。",
+        "この公務員は昨日の会議を欠席した。",  # a determiner ties the role to one person
+        "同僚は女子が少ないので、貴重ですね。",  # 少ない of one office, in a subordinate clause
         "今は付き合っている人はいません。",  # counts people, claims nothing of a class
         "隣の席の人は昨日も遅くまで残っていた。",  # one event in the past
         "私は料理が得意です。",
