@@ -24,6 +24,8 @@ from jinmyaku_nlp.pipeline import SPANS_SENTENCES, doc_tokens, new_state
 OPENERS = "「『（(《【〈［[｛{〔“‘＜"
 CLOSERS = "」』）)》】〉］]｝}〕”’＞"
 _PAIR = dict(zip(OPENERS, CLOSERS, strict=True))
+#: full-width closers folded to their ASCII twins, so that a pair of mixed widths still closes
+_WIDTH = str.maketrans("）］｝", ")]}")
 TERMINATORS = "。．！？!?"
 #: characters absorbed into a sentence after its terminator (SPEC §4: keep runs of closers/ellipses)
 TRAILERS = TERMINATORS + CLOSERS + "…‥・〜ー～♪☆★ｗw"
@@ -166,10 +168,11 @@ class _Scanner:
 
     def closer(self, ch: str) -> None:
         stack = self.stack
-        if stack and stack[-1][0] == ch:
+        ch = ch.translate(_WIDTH)  # (30歳・会社員） closes: writers mix the widths of one pair
+        if stack and stack[-1][0].translate(_WIDTH) == ch:
             stack.pop()
-        elif any(c == ch for c, _ in stack):
-            while stack and stack[-1][0] != ch:
+        elif any(c.translate(_WIDTH) == ch for c, _ in stack):
+            while stack and stack[-1][0].translate(_WIDTH) != ch:
                 stack.pop()
             stack.pop()
 

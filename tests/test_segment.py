@@ -184,3 +184,12 @@ def test_dev_gold_boundary_f1() -> None:
         n_gold += len(expected)
     p, r = tp / n_sys, tp / n_gold
     assert 2 * p * r / (p + r) >= 0.995
+
+
+def test_a_bracket_pair_of_mixed_widths_still_closes() -> None:
+    text = "話してくれたのはエミさん(31歳・営業事務）だ。「前の上司は大雑把でした」\n次の話。"
+    assert texts(text) == [
+        "話してくれたのはエミさん(31歳・営業事務）だ。",
+        "「前の上司は大雑把でした」",
+        "次の話。",
+    ]
