@@ -73,10 +73,10 @@ _QUOTED_MARK = re.compile(
     r"|(?:\r\n|\r|\n)[ \u3000]*(?=と|って|など|なんて))"
 )
 #: a line that opens with a quoting particle goes on with the quotation the previous line closed:
-#: 「…最高ですね！」 / と興奮を隠せない。 ・ …どうする？ / など、想像力豊かな…
+#: 「…最高ですね！」 / と興奮を隠せない。 ・ …どうする？ / など、想像力豊かな… ・ 「…」 / とのこと。
 #: (but というのも, というわけで, ということは open a sentence of their own)
 _QUOTE_CONTINUATION = re.compile(
-    r"[ \u3000]*(?:と(?:[、，]|[一-龥]|い[うっ](?!の|わけ|こと)|か[、，]|も[、，])|って|など|なんて)"
+    r"[ \u3000]*(?:と(?:[、，]|[一-龥]|い[うっ](?!の|わけ|こと)|か[、，]|も[、，]|の(?:こと|話))|って|など|なんて)"
 )
 #: a one-to-three character label before a full-width period is a list or Q/A mark, not a sentence: Q．本文
 _LABEL_DOT = re.compile(r"[A-Za-zＡ-Ｚａ-ｚ0-9０-９]{1,3}")

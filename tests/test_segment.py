@@ -193,3 +193,8 @@ def test_a_bracket_pair_of_mixed_widths_still_closes() -> None:
         "「前の上司は大雑把でした」",
         "次の話。",
     ]
+
+
+def test_tonokoto_on_its_own_line_goes_on_with_the_quote() -> None:
+    text = "「それほど暇ではありません」\nとのこと。次の話。"
+    assert texts(text) == ["「それほど暇ではありません」\nとのこと。", "次の話。"]
