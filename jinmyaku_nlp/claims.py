@@ -85,18 +85,21 @@ FINAL_SENTENCES = 2
 MIN_SCORE = 0.3
 _TOPIC = re.compile(r"^(.{1,30}?)(?:とは|というのは|って|は|こそ|も)[、，]?")
 _NARRATIVE = re.compile(r"^(?:私は|僕は|俺は|私が|僕が)|(?:ました|でした|だった|た)$")
-#: the author drawing a conclusion: 要は…, やはり…, このように…, そう考えると…, …といえるだろう,
-#: …とも言えそうだ, …ことがよくわかる, …にほかならぬ
+#: the author's concluding frame at a sentence's end: …といえるだろう, …とも言えそうだ, …ことがよくわかる
+_CONCLUDING_FRAME = (
+    r"と(?:も)?(?:いえ|言え)(?:る(?:だろう|でしょう)?|ます|そうだ|そうです|よう)"
+    r"|(?:という)?ことが(?:よく)?(?:わかる|分かる|わかります|分かります)"
+)
+#: the author drawing a conclusion: 要は…, やはり…, このように…, そう考えると…, a concluding frame,
+#: …ということだ, …にほかならぬ
 _CONCLUSION = re.compile(
     r"^(?:[^、。]{0,4}[：:])?(?:要は|やはり|やっぱり|結局|要するに|いずれにしても|このように|こんなふうに|以上のように"
     r"|(?:そう|こう)(?:考える|見る)と)"
-    r"|(?:と(?:も)?(?:いえ|言え)(?:る(?:だろう|でしょう)?|ます|そうだ|そうです|よう)|ということ(?:だ|です|である)?"
-    r"|ことが(?:よく)?(?:わかる|分かる|わかります|分かります)|にほかならぬ|にほかならない|のである)$"
+    rf"|(?:{_CONCLUDING_FRAME}|ということ(?:だ|です|である)?|にほかならぬ|にほかならない|のである)$"
 )
 #: exclusive, superlative or corrective focus marks the point the author insists on: 最も…, …のみ,
 #: …こそ, 一番…, …にほかならない, むしろ… (AでなくむしろB), かえって… (against what one would expect);
-#: a ranking by count or distance
-#: (最も多く…, 一番近い…) describes rather than insists
+#: a ranking by count or distance (最も多く…, 一番近い…) describes rather than insists
 _EMPHASIS = re.compile(r"(?:最も|一番)(?!多|少|近|遠)|こそ|のみ|にほかなら|他ならない|むしろ|かえって|却って")
 #: a hedged statement that only looks like a question: …といったところか, …というわけだろうか
 _HEDGE = re.compile(r"(?:ところ|わけ)(?:か|だろうか|でしょうか)$")
@@ -114,10 +117,8 @@ _THIRD_PARTY = re.compile(r"^「.*」(?:[（(][^）)「」]{1,30}[）)])?[。．
 #: the author's epistemic frame around a judgement (…危険な行為だということがよくわかる, …大切だと思う,
 #: …といえるだろう): the value sits before it
 _FRAME = re.compile(
-    r"(?:ということ|こと|の)?(?:が|も)?(?:よく)?(?:わかる|分かる|わかります|分かります|できる|できます)$"
-    r"|と(?:も)?(?:言|い)え(?:る|ます|そうだ|そうです|よう|るだろう|るでしょう)$"
-    r"|と(?:私は)?(?:思|考)(?:う|います|われる|えます|える)$"
-    r"|(?:の)?では(?:ない|ありません)(?:だろう|でしょう)?か$"
+    rf"(?:{_CONCLUDING_FRAME}|(?:ということ|こと|の)?(?:が|も)?(?:よく)?(?:わかる|分かる|わかります|分かります|できる|できます)"
+    r"|と(?:私は)?(?:思|考)(?:う|います|われる|えます|える)|(?:の)?では(?:ない|ありません)(?:だろう|でしょう)?か)$"
 )
 #: greetings and courtesies that open a reply or a column
 _COURTESY = re.compile(r"はじめまして|初めまして|^こんにちは|^こんばんは|と申します|ご相談ありがとう|お便りありがとう")
