@@ -789,3 +789,10 @@ def test_hanmen_and_a_difference_between_two_groups_contrast(nlp: Language) -> N
         assert has(data, "contrast", a=fragment, b=fragment) is not None, text
     data = analyse(nlp, "影響を受けるのは悪いことではないのだが、受け方を間違えると評価を下げる。\n")
     assert not any("とでは" in c["text"] for p in patterns(data, "contrast") for c in p["cues"])
+
+
+def test_announcing_the_next_step_sets_up_no_expectation(nlp: Language) -> None:
+    meta = "それでは、二人の相性を一つ一つみていきたいと思います。\nしかし、これはあなたも同じです。\n"
+    assert patterns(analyse(nlp, meta), "reversal") == []
+    hope = "いつか彼と海外旅行に行ってみたいと思います。\nしかし、そんな機会はそうそうありません。\n"
+    assert patterns(analyse(nlp, hope), "reversal") != []
