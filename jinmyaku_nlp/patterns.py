@@ -369,8 +369,12 @@ def _reply_section(sents: Sequence[dict[str, Any]], mark: int) -> list[int]:
 
 
 def _is_teaser(sents: Sequence[dict[str, Any]], q: int) -> bool:
-    """A question closing a list item's blurb: the next item (第3位：…) follows within a few sentences."""
-    return any(_ITEM_MARK.match(sents[k]["text"]) for k in range(q + 1, min(len(sents), q + 1 + TEASER_REACH)))
+    """A question closing a list item's blurb: the next item (第3位：…) follows within a few
+    sentences, and an item opened before the question too. A question before the list's first
+    item asks what the list answers (どうすれば良いのでしょう？ それには3つの要素が… 1．…)."""
+    if not any(_ITEM_MARK.match(sents[k]["text"]) for k in range(q + 1, min(len(sents), q + 1 + TEASER_REACH))):
+        return False
+    return any(_ITEM_MARK.match(sents[k]["text"]) for k in range(max(0, q - TEASER_REACH), q + 1))
 
 
 def _echoes(lex: Sequence[Lex] | None, q: int, k: int, end: int, request: bool) -> bool:

@@ -358,6 +358,16 @@ def test_listicle_teaser_is_not_answered(nlp: Language) -> None:
     assert not patterns(analyse(nlp, text), "question_answer")
 
 
+def test_a_question_before_the_first_item_is_answered_by_the_list(nlp: Language) -> None:
+    text = (
+        "では、信頼される上司になるには、どうすれば良いのでしょう？\n"
+        "それには、３つの要素があると専門家は言います。\n"
+        "1．自分の軸を持つ\n"
+        "2．困難を楽しむ\n"
+    )
+    assert has(analyse(nlp, text), "question_answer", question="どうすれば", answer="３つの要素") is not None
+
+
 def test_interviewee_answer_in_question_form_and_unlabelled_answers(nlp: Language) -> None:
     text = "———理想の上司ってどんな人でしょうか？\n佐藤：“待てる人”でしょうか。\n部下が失敗しても口を出さない人です。\n"
     data = analyse(nlp, text)
