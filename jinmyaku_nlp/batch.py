@@ -350,7 +350,7 @@ class _Pool:
                 next_seq += 1
             if pending or not exhausted:  # a replacement with nothing left to do would only delay close()
                 self._recycle()
-            self._dispatch(pending)
+            self._dispatch(pending, exhausted)
             while next_out in done:
                 yield done.pop(next_out)
                 next_out += 1
@@ -362,11 +362,15 @@ class _Pool:
         """How many more tasks ``w`` may be sent before it is recycled."""
         return self.max_tasks - w.sent if self.max_tasks else self.batch_size
 
-    def _dispatch(self, pending: deque[tuple[int, Task]]) -> None:
+    def _dispatch(self, pending: deque[tuple[int, Task]], tail: bool = False) -> None:
         # Two batches per worker keep it busy while the parent handles the answers of the first.
+        # Once the whole input is read (``tail``), the last articles go one at a time to whichever
+        # worker is down to one article, so the workers finish together: with up to two batches
+        # queued, one worker used to go on alone for ~0.1-0.2 s while the other sat idle.
+        depth, most = (2, 1) if tail else (2 * self.batch_size, self.batch_size)
         for w in self.workers:
-            while pending and len(w.queue) < 2 * self.batch_size and self._quota(w) > 0:
-                size = min(self.batch_size, len(pending), self._quota(w))
+            while pending and len(w.queue) < depth and self._quota(w) > 0:
+                size = min(most, len(pending), self._quota(w))
                 batch = [pending.popleft() for _ in range(size)]
                 w.queue.extend(batch)
                 w.sent += size
