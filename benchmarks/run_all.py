@@ -12,6 +12,7 @@ import argparse
 import json
 import os
 import platform
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -91,7 +92,7 @@ class PeakRSS:
         self.pss_workers = pss_workers
         self.peaks: dict[int, int] = {}
         self.anon: dict[int, int] = {}
-        self.pss_peaks: dict[int, int] = {}
+        self.pss: dict[int, list[int]] = {}
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._poll, daemon=True)
         self._thread.start()
@@ -108,7 +109,7 @@ class PeakRSS:
                         workers.append(child)
             if self.pss_workers and len(workers) >= self.pss_workers:
                 for child in workers:
-                    self.pss_peaks[child] = max(self.pss_peaks.get(child, 0), _pss_kb(child))
+                    self.pss.setdefault(child, []).append(_pss_kb(child))
             time.sleep(0.1)
 
     def stop(self) -> list[tuple[float, float]]:
@@ -118,10 +119,10 @@ class PeakRSS:
         return sorted((self.peaks[p] / 1024, self.anon[p] / 1024) for p in self.peaks if self.peaks[p] > 50_000)
 
     def pss_mb(self) -> list[float]:
-        """Peak proportional set size (MB) per worker while all the workers were alive: the pages
-        they share (the dictionary) are split between them. (A worker alone, at a recycling or
-        after the other has left at the end, would count them all.)"""
-        return sorted(self.pss_peaks[p] / 1024 for p in self.peaks if self.peaks[p] > 50_000 and p in self.pss_peaks)
+        """Median proportional set size (MB) per worker over the polls that found all the workers
+        alive: the pages they share (the dictionary) are split between them. A peak would catch
+        the moments one worker maps them alone (a replacement still loading, the end of a run)."""
+        return sorted(statistics.median(self.pss[p]) / 1024 for p in self.pss if self.peaks.get(p, 0) > 50_000)
 
 
 def _children(pid: int) -> list[int]:
@@ -158,7 +159,7 @@ def cli_run(
     inputs: list[str], jobs: int, out: Path, rss: list[float] | None = None
 ) -> tuple[float, list[tuple[float, float]]]:
     """Wall time of ``jinmyaku analyze`` end to end (interpreter start included) and the peak RSS
-    (MB) of each worker process it started; with ``rss`` (a list), each worker's peak Pss is
+    (MB) of each worker process it started; with ``rss`` (a list), each worker's median Pss is
     appended to it too (smaps_rollup is polled only then: the timed runs are not disturbed)."""
     cmd = [PY, "-m", "jinmyaku_nlp", "analyze", *inputs, "-o", str(out), "--jobs", str(jobs), "--quiet"]
     start = time.perf_counter()
@@ -401,8 +402,8 @@ def corpus_figures(
         "value": max((r for r, _ in rss_all), default=0.0),
         "bar": "<= 300 and flat",
         "detail": f"peak RSS (anonymous) per worker: {n_small} articles: "
-        f"{', '.join(f'{r:.0f} ({a:.0f})' for r, a in rss_small)} MB, Pss {', '.join(f'{p:.0f}' for p in pss_small)} "
-        f"MB; {len(whole)} articles: {', '.join(f'{r:.0f} ({a:.0f})' for r, a in rss_all)} MB, Pss "
+        f"{', '.join(f'{r:.0f} ({a:.0f})' for r, a in rss_small)} MB, median Pss {', '.join(f'{p:.0f}' for p in pss_small)} "
+        f"MB; {len(whole)} articles: {', '.join(f'{r:.0f} ({a:.0f})' for r, a in rss_all)} MB, median Pss "
         f"{', '.join(f'{p:.0f}' for p in pss_all)} MB; one process after the same articles (the floors): "
         f"bare fugashi + unidic-lite {floors(floor_small, floor_all)}; spaCy Docs from our tokenizer alone "
         f"{floors(tok_small, tok_all)}",
