@@ -279,8 +279,9 @@ def _worker_main(conn: Connection, encode: Encoder, analyze: Analyzer) -> None:
     # Everything this process made has been sent: skip the interpreter's teardown of spaCy, its
     # modules and the pipeline (50-80 ms, which the parent's close() waits for at the end of a run).
     conn.close()
-    sys.stdout.flush()
-    sys.stderr.flush()
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(Exception):  # closed or None: nothing left to lose
+            stream.flush()
     os._exit(0)
 
 
