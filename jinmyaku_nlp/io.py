@@ -352,13 +352,20 @@ def encode_json(record: Any) -> str:
     return record.to_json()
 
 
+def encode_json_line(record: Any) -> bytes:
+    """A record as one line of a JSONL file: its JSON text in UTF-8 and a line break. Made where the
+    record is (a worker), so the parent writes the bytes as they come instead of decoding them into
+    a ``str`` to unpickle it and encoding it back for every article."""
+    return record.to_json().encode("utf-8") + b"\n"
+
+
 class JsonlSink:
     """``--format jsonl``: one record per line to a file (flushed per record) or stdout.
 
     Resume: the complete lines of the file are done; a torn last line is cut off and redone.
     """
 
-    encode = staticmethod(encode_json)
+    encode = staticmethod(encode_json_line)
 
     def __init__(self, out: str | None, resume: bool) -> None:
         self.path = Path(out) if out else None
@@ -378,8 +385,8 @@ class JsonlSink:
     def is_done(self, ident: str) -> bool:
         return ident in self.done
 
-    def write(self, ident: str, data: str) -> None:
-        self.stream.write(data.encode("utf-8") + b"\n")
+    def write(self, ident: str, data: bytes) -> None:
+        self.stream.write(data)
         self.stream.flush()
 
     def close(self, complete: bool) -> None:
@@ -416,8 +423,8 @@ HTML_RECORDS = "records.jsonl"
 HTML_INDEX = "index.html"
 
 
-def encode_html(folder: str, record: Any) -> str:
-    """In the worker: write ``OUT/<id>.html`` atomically (analyses only), return the JSON line."""
+def encode_html(folder: str, record: Any) -> bytes:
+    """In the worker: write ``OUT/<id>.html`` atomically (analyses only), return the JSONL line."""
     from jinmyaku_nlp.record import Analysis
     from jinmyaku_nlp.report import report_filename, write_article
 
@@ -430,7 +437,7 @@ def encode_html(folder: str, record: Any) -> str:
         finally:
             with contextlib.suppress(OSError):
                 tmp.unlink()
-    return record.to_json()
+    return encode_json_line(record)
 
 
 class HtmlSink:
@@ -452,7 +459,7 @@ class HtmlSink:
     def is_done(self, ident: str) -> bool:
         return self.log.is_done(ident)
 
-    def write(self, ident: str, data: str) -> None:
+    def write(self, ident: str, data: bytes) -> None:
         self.log.write(ident, data)
 
     def close(self, complete: bool) -> None:
