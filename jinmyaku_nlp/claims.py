@@ -30,7 +30,7 @@ from spacy.tokens import Doc
 
 from jinmyaku_nlp.keyterms import sentence_content_words
 from jinmyaku_nlp.lexicon import TRAIL, load_wordlist
-from jinmyaku_nlp.patterns import speaker
+from jinmyaku_nlp.patterns import REPLY_COURTESY, speaker
 from jinmyaku_nlp.pipeline import SPANS_CLAIMS, doc_tokens, state
 
 #: points each signal adds to a candidate's score
@@ -120,8 +120,6 @@ _FRAME = re.compile(
     rf"(?:{_CONCLUDING_FRAME}|(?:ということ|こと|の)?(?:が|も)?(?:よく)?(?:わかる|分かる|わかります|分かります|できる|できます)"
     r"|と(?:私は)?(?:思|考)(?:う|います|われる|えます|える)|(?:の)?では(?:ない|ありません)(?:だろう|でしょう)?か)$"
 )
-#: greetings and courtesies that open a reply or a column
-_COURTESY = re.compile(r"はじめまして|初めまして|^こんにちは|^こんばんは|と申します|ご相談ありがとう|お便りありがとう")
 #: a pseudo-cleft 〜ことが、N です / 〜ものがNである: group 1 is the focus N
 _CLEFT = re.compile(r"(?:こと|もの|の)が、?([^、。「」]{1,10}?)(?:です|だ|である|なのです|なんです)[。！!]?$")
 #: a request for information (a reader's letter, a survey item), not advice to the reader
@@ -207,7 +205,7 @@ def _candidate(s: dict[str, Any], roles: dict[str, list[str]], rejected: bool) -
         # …てみてはいかがでしょうか urges; …といったところか states
         if "question_answer.answer" not in roles and "call_to_action" not in acts and not _hedged_assertion(s):
             return False
-    if _COURTESY.search(s["text"]):
+    if REPLY_COURTESY.search(s["text"]):
         return False  # パトラさん、はじめまして。 …と申します。 greets the reader, claims nothing
     if "summary" in acts and _META_SUMMARY.search(s["text"]):
         return False  # いかがでしたか, 以上、…を紹介しました: about the article, not the argument

@@ -121,7 +121,7 @@ _REPLY_MARK = re.compile(
     r"鑑定結果|回答|アドバイス|お答え|答え|説教|返答|診断結果|アンサー|Answer|ANSWER|^[「『【＜<（(]?[AＡ答][:：]"
 )
 #: the courtesies that open a reply before its content (カオリさん、はじめまして。 …と申します。 …というご相談ですね。)
-_REPLY_COURTESY = re.compile(
+REPLY_COURTESY = re.compile(
     r"はじめまして|初めまして|こんにちは|こんばんは|^どうも|と申します|ご相談(?:ですね|ありがとう|いただ)|お便り|"
     r"ご質問(?:ですね|ありがとう)|お答えします"
 )
@@ -308,7 +308,7 @@ def find_answer(
         if _ACK.match(body):
             answers.append(k)
             continue
-        if _REPLY_COURTESY.search(body) and not answers:
+        if REPLY_COURTESY.search(body) and not answers:
             continue  # どうもチリだよ。今日も悩みにお答えします♪ — the reply has not begun yet
         if _REPLY_LABEL.match(body) and not asked_in_reply:
             return _reply_section(sents, k)  # the consultation ends: A：… replies
@@ -360,7 +360,7 @@ def _reply_section(sents: Sequence[dict[str, Any]], mark: int) -> list[int]:
         if s["heading"]:
             break
         body = _body_text(s)
-        if _REPLY_COURTESY.search(body) or s["features"].get("mood") == "volitional":
+        if REPLY_COURTESY.search(body) or s["features"].get("mood") == "volitional":
             continue  # カオリさん、はじめまして。 / …というご相談ですね。 / 聞いてみましょう。
         found.append(k)
         if len(found) == REPLY_ANSWER:
