@@ -101,6 +101,9 @@ def test_question_negative(nlp: Language, text: str, fragment: str | None) -> No
         "いっそ転職したら？",
         "初対面でいきなり恋人の話をしてはいけないのかも。",  # a hedged prohibition
         "たまには自分から食事に誘ってもよさそうだ。",  # a hedged permission
+        "言い返さず、適当に受け流すのが賢明かもしれない。",  # 〜のが賢明／正解／得策, hedged
+        "具体的な言葉で約束しておくのが正解ね。",
+        "一度は球場に足を運ぶことをオススメしたい。",
     ],
 )
 def test_call_to_action_positive(nlp: Language, text: str) -> None:
