@@ -104,6 +104,7 @@ def test_question_negative(nlp: Language, text: str, fragment: str | None) -> No
         "言い返さず、適当に受け流すのが賢明かもしれない。",  # 〜のが賢明／正解／得策, hedged
         "具体的な言葉で約束しておくのが正解ね。",
         "一度は球場に足を運ぶことをオススメしたい。",
+        "無料だからといってむやみに使わないこと。",  # a negative directive 〜ないこと
     ],
 )
 def test_call_to_action_positive(nlp: Language, text: str) -> None:
@@ -123,6 +124,8 @@ def test_call_to_action_positive(nlp: Language, text: str) -> None:
         "この問題は簡単に解決するであろう。",
         "はじめまして。",
         "返事が遅くなってごめんなさい。",  # an apology in the imperative form
+        "外見に惹かれてしまうのは仕方がないこと。",  # an adjective ない, not a directive
+        "ここ以外では体験できないこと。",
         "今日もお疲れさま、おやすみなさい！",  # a greeting
         "この色が一番いいのか？",  # asks which is best
         "同じ悩みを抱える女子も多いのでは？",  # a conjecture, not a suggestion
