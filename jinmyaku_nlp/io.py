@@ -356,7 +356,7 @@ def encode_json_line(record: Any) -> bytes:
     """A record as one line of a JSONL file: its JSON text in UTF-8 and a line break. Made where the
     record is (a worker), so the parent writes the bytes as they come instead of decoding them into
     a ``str`` to unpickle it and encoding it back for every article."""
-    return record.to_json().encode("utf-8") + b"\n"
+    return encode_json(record).encode("utf-8") + b"\n"
 
 
 class JsonlSink:
